@@ -1,0 +1,62 @@
+// The core reports what happens (APDUs, ISO 8583 messages, display prompts, receipts, state
+// changes) through an EventSink and never knows who listens: the CLI writes a trace file, the
+// GUI fills its trace dock, tests record.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "posim/base/bytes.h"
+#include "posim/base/clock.h"
+
+namespace posim {
+
+enum class TraceKind {
+  kApduCommand,      // terminal -> card
+  kApduResponse,     // card -> terminal
+  kIso8583Request,   // terminal/acquirer -> host
+  kIso8583Response,  // host -> terminal/acquirer
+  kDisplay,          // a prompt or message on the terminal display
+  kReceipt,          // a printed receipt
+  kStateChange,      // a transaction moved to a new state
+  kNote,             // anything else worth reading in a trace
+};
+
+std::string_view traceKindName(TraceKind kind);
+
+// One event. `data` carries raw bytes where there are any (an APDU, a message); `summary` is a
+// one-line human reading. REQUIRES of producers: PANs in `summary` masked; PIN blocks and keys
+// never in either field.
+struct TraceEvent {
+  TraceKind kind = TraceKind::kNote;
+  Instant at{};        // virtual (scenario) time
+  std::string source;  // "card", "kernel", "acquirer", "terminal:T1"...
+  std::string summary;
+  Bytes data;
+};
+
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void onEvent(const TraceEvent& event) = 0;
+};
+
+// Discards everything (tracing off).
+class NullEventSink final : public EventSink {
+ public:
+  void onEvent(const TraceEvent&) override {}
+};
+
+// Keeps every event in memory, for tests and for the GUI's per-transaction trace.
+class RecordingEventSink final : public EventSink {
+ public:
+  void onEvent(const TraceEvent& event) override { events_.push_back(event); }
+  const std::vector<TraceEvent>& events() const { return events_; }
+  void clear() { events_.clear(); }
+
+ private:
+  std::vector<TraceEvent> events_;
+};
+
+}  // namespace posim
