@@ -1,0 +1,103 @@
+#include "app.h"
+
+#include <algorithm>
+#include <iomanip>
+#include <istream>
+#include <iterator>
+#include <ostream>
+#include <sstream>
+
+#include "exit_codes.h"
+
+namespace posim::cli {
+namespace {
+
+void printHelp(std::ostream& out) {
+  out << "posim " POSIM_VERSION " - payment terminal simulator and test harness\n\n"
+      << "Usage: posim COMMAND [ARGS...]    (posim COMMAND --help for its options)\n\n"
+      << "Commands:\n";
+  std::size_t width = 0;
+  for (const Command& c : allCommands()) width = std::max(width, c.name.size());
+  for (const Command& c : allCommands()) {
+    out << "  " << std::left << std::setw(static_cast<int>(width) + 2) << c.name << c.summary
+        << "\n";
+  }
+  out << "\nExit codes: 0 passed, 1 an expectation failed, 2 usage error, 3 invalid input,\n"
+      << "4 runtime error.\n";
+}
+
+// The number of leading words of args that name `command` ("emv decode" = 2), or 0.
+std::size_t matchWords(const Command& command, const Args& args) {
+  std::istringstream words{std::string(command.name)};
+  std::size_t n = 0;
+  for (std::string w; words >> w; ++n) {
+    if (n >= args.size() || args[n] != w) return 0;
+  }
+  return n;
+}
+
+}  // namespace
+
+int runApp(int argc, char** argv, Io& io) {
+  Args args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "help" || args[0] == "--help" || args[0] == "-h") {
+    printHelp(io.out);
+    return args.empty() ? kExitUsage : kExitOk;
+  }
+  if (args[0] == "--version" || args[0] == "version") {
+    io.out << "posim " POSIM_VERSION "\n";
+    return kExitOk;
+  }
+  const Command* best = nullptr;
+  std::size_t best_words = 0;
+  for (const Command& c : allCommands()) {
+    const std::size_t n = matchWords(c, args);
+    if (n > best_words) {
+      best = &c;
+      best_words = n;
+    }
+  }
+  if (best == nullptr) {
+    // A known group with a missing or unknown subcommand: list that group's commands.
+    bool group = false;
+    for (const Command& c : allCommands()) {
+      if (c.name.substr(0, c.name.find(' ')) == args[0] && c.name.find(' ') != std::string::npos) {
+        if (!group) {
+          io.err << "posim: '" << args[0] << "' needs a subcommand"
+                 << (args.size() > 1 ? " ('" + args[1] + "' is not one)" : std::string()) << ":\n";
+        }
+        group = true;
+        io.err << "  " << c.usage << "\n";
+      }
+    }
+    if (!group) {
+      io.err << "posim: unknown command '" << args[0] << "' (posim help lists the commands)\n";
+    }
+    return kExitUsage;
+  }
+  Args rest(args.begin() + static_cast<std::ptrdiff_t>(best_words), args.end());
+  return best->run(rest, io);
+}
+
+int usageError(Io& io, const Command& command, std::string_view message) {
+  io.err << "posim: " << message << "\nusage: " << command.usage << "\n";
+  return kExitUsage;
+}
+
+int reportError(Io& io, const Status& status) {
+  io.err << "posim: " << status.message() << "\n";
+  switch (status.code()) {
+    case StatusCode::kInvalidArgument: return kExitUsage;
+    case StatusCode::kMalformed:
+    case StatusCode::kNotFound:
+    case StatusCode::kOutOfRange: return kExitInvalidInput;
+    default: return kExitRuntime;
+  }
+}
+
+std::string argumentOrStdin(const std::string& value, Io& io) {
+  if (value != "-") return value;
+  return std::string(std::istreambuf_iterator<char>(io.in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace posim::cli

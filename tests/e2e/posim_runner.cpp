@@ -1,0 +1,81 @@
+#include "posim_runner.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace posim::test {
+namespace {
+
+std::string readAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string tempPath(const char* tag) {
+  std::string tmpl = std::string("/tmp/posim-e2e-") + tag + "-XXXXXX";
+  const int fd = mkstemp(tmpl.data());
+  if (fd >= 0) close(fd);
+  return tmpl;
+}
+
+}  // namespace
+
+RunResult runPosim(const std::vector<std::string>& args, const std::string& input) {
+  const std::string in_path = tempPath("in");
+  const std::string out_path = tempPath("out");
+  const std::string err_path = tempPath("err");
+  {
+    std::ofstream in(in_path, std::ios::binary);
+    in << input;
+  }
+  RunResult result;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int in_fd = open(in_path.c_str(), O_RDONLY);
+    const int out_fd = open(out_path.c_str(), O_WRONLY | O_TRUNC);
+    const int err_fd = open(err_path.c_str(), O_WRONLY | O_TRUNC);
+    dup2(in_fd, 0);
+    dup2(out_fd, 1);
+    dup2(err_fd, 2);
+    std::vector<char*> argv;
+    std::string binary = POSIM_BINARY;
+    argv.push_back(binary.data());
+    std::vector<std::string> copies(args);
+    for (auto& a : copies) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = readAll(out_path);
+  result.err = readAll(err_path);
+  std::remove(in_path.c_str());
+  std::remove(out_path.c_str());
+  std::remove(err_path.c_str());
+  return result;
+}
+
+std::string lastLine(const std::string& text) {
+  std::istringstream lines(text);
+  std::string line;
+  std::string last;
+  while (std::getline(lines, line)) {
+    const auto b = line.find_first_not_of(" \t\r");
+    if (b == std::string::npos) continue;
+    const auto e = line.find_last_not_of(" \t\r");
+    last = line.substr(b, e - b + 1);
+  }
+  return last;
+}
+
+}  // namespace posim::test
