@@ -4,7 +4,7 @@
 add_library(posim_warnings INTERFACE)
 target_compile_options(posim_warnings INTERFACE
   -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wnon-virtual-dtor
-  -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wnull-dereference -Wdouble-promotion
+  -Wold-style-cast -Wcast-align -Woverloaded-virtual -Wdouble-promotion
   -Wformat=2 -Wimplicit-fallthrough)
 if(POSIM_WARNINGS_AS_ERRORS)
   target_compile_options(posim_warnings INTERFACE -Werror)
