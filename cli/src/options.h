@@ -1,0 +1,48 @@
+// Boost.Program_options glue shared by the commands: parsing that returns a Status instead of
+// throwing, and typed argument readers whose errors name the option.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include <boost/program_options.hpp>
+
+#include "posim/base/bytes.h"
+#include "posim/base/status.h"
+
+#include "command.h"
+
+namespace posim::cli {
+
+namespace po = boost::program_options;
+
+struct ParsedOptions {
+  po::variables_map values;
+  std::vector<std::string> positional;  // arguments that are not options, in order
+  bool help = false;                    // --help was given
+};
+
+// Parses args against `options` (plus --help). Positional arguments are collected in order.
+// Unknown options, missing values and the like are InvalidArgument with Boost's message.
+Result<ParsedOptions> parseOptions(const Args& args, const po::options_description& options);
+
+// Prints the command's usage line and its options to io.out.
+void printCommandHelp(Io& io, const Command& command, const po::options_description& options);
+
+// The value of --name as hex bytes. Missing (when required) or bad hex is InvalidArgument that
+// names the option: "--key: odd number of hex digits ...".
+Result<Bytes> hexOption(const ParsedOptions& parsed, const std::string& name);
+Result<std::optional<Bytes>> optionalHexOption(const ParsedOptions& parsed,
+                                               const std::string& name);
+// Hex of an exact length in bytes (or one of two lengths when alt_length > 0).
+Result<Bytes> hexOptionOfLength(const ParsedOptions& parsed, const std::string& name,
+                                std::size_t length, std::size_t alt_length = 0);
+
+// The value of --name as decimal digits (a PAN, a PIN, a PSN); letters are InvalidArgument.
+Result<std::string> digitsOption(const ParsedOptions& parsed, const std::string& name,
+                                 std::size_t min_length, std::size_t max_length);
+
+// The value of --name as a string; missing is InvalidArgument.
+Result<std::string> stringOption(const ParsedOptions& parsed, const std::string& name);
+
+}  // namespace posim::cli
