@@ -14,7 +14,9 @@ endif()
 add_library(posim_sanitizers INTERFACE)
 if(POSIM_SANITIZE)
   target_compile_options(posim_sanitizers INTERFACE
-    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+    -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+    # GCC 12 reports false maybe-uninitialized warnings inside libstdc++ under ASan.
+    -Wno-maybe-uninitialized)
   target_link_options(posim_sanitizers INTERFACE -fsanitize=address,undefined)
 endif()
 

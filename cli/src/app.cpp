@@ -36,6 +36,17 @@ std::size_t matchWords(const Command& command, const Args& args) {
   return n;
 }
 
+// How many leading words of args are also leading words of the command's name, when the name
+// has more words than that ("crypto" and "crypto pki" for "crypto pki generate").
+std::size_t prefixWords(const Command& command, const Args& args) {
+  std::istringstream words{std::string(command.name)};
+  std::vector<std::string> name;
+  for (std::string w; words >> w;) name.push_back(w);
+  std::size_t n = 0;
+  while (n < args.size() && n + 1 < name.size() && args[n] == name[n]) ++n;
+  return n;
+}
+
 }  // namespace
 
 int runApp(int argc, char** argv, Io& io) {
@@ -58,20 +69,22 @@ int runApp(int argc, char** argv, Io& io) {
     }
   }
   if (best == nullptr) {
-    // A known group with a missing or unknown subcommand: list that group's commands.
-    bool group = false;
-    for (const Command& c : allCommands()) {
-      if (c.name.substr(0, c.name.find(' ')) == args[0] && c.name.find(' ') != std::string::npos) {
-        if (!group) {
-          io.err << "posim: '" << args[0] << "' needs a subcommand"
-                 << (args.size() > 1 ? " ('" + args[1] + "' is not one)" : std::string()) << ":\n";
-        }
-        group = true;
-        io.err << "  " << c.usage << "\n";
-      }
-    }
-    if (!group) {
+    // A known group with a missing or unknown subcommand: list the commands of the longest
+    // group the words name ("crypto", "crypto pki").
+    std::size_t group_words = 0;
+    for (const Command& c : allCommands())
+      group_words = std::max(group_words, prefixWords(c, args));
+    if (group_words == 0) {
       io.err << "posim: unknown command '" << args[0] << "' (posim help lists the commands)\n";
+      return kExitUsage;
+    }
+    std::string group;
+    for (std::size_t i = 0; i < group_words; ++i) group += (i > 0 ? " " : "") + args[i];
+    io.err << "posim: '" << group << "' needs a subcommand"
+           << (args.size() > group_words ? " ('" + args[group_words] + "' is not one)" : "")
+           << ":\n";
+    for (const Command& c : allCommands()) {
+      if (prefixWords(c, args) == group_words) io.err << "  " << c.usage << "\n";
     }
     return kExitUsage;
   }

@@ -10,6 +10,49 @@ namespace {
 constexpr std::array kCommands = {
     Command{"emv decode", "posim emv decode HEX|- [--json] [--response] [--scheme NAME]",
             "decode EMV BER-TLV data into named, decoded tags (- reads stdin)", &runEmvDecode},
+    Command{"crypto kcv", "posim crypto kcv --key HEX [--json]",
+            "key check value of a DES/TDES key (leftmost 3 bytes of E(key, 00..00))",
+            &runCryptoKcv},
+    Command{"crypto mac", "posim crypto mac --alg 1|3 --padding 1|2 --key HEX --data HEX [--json]",
+            "ISO 9797-1 MAC algorithm 1 or 3 with padding method 1 or 2", &runCryptoMac},
+    Command{"crypto derive-mk", "posim crypto derive-mk --imk HEX --pan DIGITS --psn NN [--json]",
+            "ICC master key from an issuer master key (EMV Book 2 A1.4, option A or B by PAN "
+            "length)",
+            &runCryptoDeriveMk},
+    Command{"crypto session-key",
+            "posim crypto session-key --method emv-csk|mc-skd --mk HEX --atc HEX [--un HEX] "
+            "[--json]",
+            "application cryptogram session key (EMV common session key or Mastercard SKD)",
+            &runCryptoSessionKey},
+    Command{"crypto arqc",
+            "posim crypto arqc --cvn visa-10|visa-18|visa-22|mc-16|mc-17|mc-20|mc-21 --imk HEX "
+            "--pan DIGITS --psn NN --atc HEX --data HEX [--un HEX] [--json]",
+            "application cryptogram (ARQC/TC/AAC) from the issuer master key", &runCryptoArqc},
+    Command{"crypto arpc",
+            "posim crypto arpc --method 1 --key HEX --arqc HEX --arc HEX | --method 2 --key HEX "
+            "--arqc HEX --csu HEX [--prop HEX] [--json]",
+            "ARPC by method 1 or 2 (EMV Book 2 §8.2) and the issuer authentication data (91)",
+            &runCryptoArpc},
+    Command{"crypto pinblock",
+            "posim crypto pinblock --format 0|1|2|3|4 --pin DIGITS [--pan DIGITS] [--fill HEX] "
+            "[--seed N] [--key HEX] [--json]",
+            "ISO 9564 PIN block, clear or enciphered under --key (TDES-ECB; format 4: AES)",
+            &runCryptoPinBlock},
+    Command{"crypto cvv",
+            "posim crypto cvv --cvk HEX --pan DIGITS --expiry YYMM --service-code NNN [--json]",
+            "CVV/CVC (service code 000: CVV2/CVC2, 999: iCVV/chip CVC)", &runCryptoCvv},
+    Command{"crypto dukpt", "posim crypto dukpt --bdk HEX --ksn HEX [--aes] [--json]",
+            "DUKPT transaction key (ANSI X9.24-1 TDES, or X9.24-3 AES with --aes)",
+            &runCryptoDukpt},
+    Command{"crypto pki generate",
+            "posim crypto pki generate --seed N [--ca-bits N] [--issuer-bits N] [--icc-bits N]",
+            "a test PKI (CA, issuer and ICC keys and certificates) as JSON, the same for a seed",
+            &runCryptoPkiGenerate},
+    Command{"crypto recover-issuer",
+            "posim crypto recover-issuer --capk-modulus HEX --capk-exponent HEX --cert HEX "
+            "[--remainder HEX] --exponent HEX [--json]",
+            "recover and check an issuer public key certificate (EMV Book 2 §5.3)",
+            &runCryptoRecoverIssuer},
 };
 
 }  // namespace

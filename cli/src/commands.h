@@ -10,4 +10,17 @@ const Command* findCommand(std::string_view name);
 
 int runEmvDecode(const Args& args, Io& io);
 
+// posim crypto ...: the payment crypto calculator (crypto_command.cpp).
+int runCryptoKcv(const Args& args, Io& io);
+int runCryptoMac(const Args& args, Io& io);
+int runCryptoDeriveMk(const Args& args, Io& io);
+int runCryptoSessionKey(const Args& args, Io& io);
+int runCryptoArqc(const Args& args, Io& io);
+int runCryptoArpc(const Args& args, Io& io);
+int runCryptoPinBlock(const Args& args, Io& io);
+int runCryptoCvv(const Args& args, Io& io);
+int runCryptoDukpt(const Args& args, Io& io);
+int runCryptoPkiGenerate(const Args& args, Io& io);
+int runCryptoRecoverIssuer(const Args& args, Io& io);
+
 }  // namespace posim::cli
