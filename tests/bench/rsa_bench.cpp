@@ -1,7 +1,9 @@
 // RSA costs of offline data authentication (DESIGN.md §10: >= 5,000 full CDA transactions per
-// second; "the card's RSA signature alone allows about 13,000"). Compare with
-// `openssl speed rsa1024 rsa1408` on the same machine: its "sign" column is the physical limit of
-// the card's private operation, its "verify" column that of a recovery.
+// second; "the card's RSA signature alone allows about 13,000"). scripts/bench-crypto compares
+// them with `openssl speed rsa1024 rsa2048` on the same machine: the "sign" column is the
+// physical limit of the card's private operation, the "verify" column (e = 65537; interpolated to
+// 1408 bits for the CA key) the reference of a recovery, which with e = 3 needs 2 modular
+// multiplications instead of 17.
 //
 // The keys come from a test PKI generated once from a fixed seed (CA 1408, issuer 1152, ICC 1024
 // bits, e = 3), the shape of tests/data/vectors/emv_oda_own_chain.json.

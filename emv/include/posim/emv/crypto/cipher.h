@@ -24,6 +24,9 @@ std::size_t blockSize(BlockCipher cipher);
 // Encrypts or decrypts data with no padding.
 // Errors: InvalidArgument if the key length does not fit the cipher, if data is not a whole
 // number of blocks, or if iv is not empty/one block long (empty iv means zeros).
+// Thread safety: safe to call from any thread. Each thread keeps one OpenSSL context per
+// algorithm and re-keys it on every call, so the expanded key of the last call stays in that
+// context until the thread's next call with the same algorithm or the thread's exit.
 Result<Bytes> encrypt(BlockCipher cipher, CipherMode mode, ByteView key, ByteView data,
                       ByteView iv = {});
 Result<Bytes> decrypt(BlockCipher cipher, CipherMode mode, ByteView key, ByteView data,
