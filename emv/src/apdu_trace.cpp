@@ -8,7 +8,6 @@
 namespace posim::emv {
 namespace {
 
-
 bool carriesPan(Tag tag) {
   return tag == 0x5A || tag == 0x57 || tag == 0x56 || tag == 0x9F6B;
 }
@@ -49,6 +48,13 @@ std::string redactedResponseHex(ByteView response) {
   std::string hex = toHex(response);
   if (response.size() <= 2) return hex;
   const ByteView data = response.first(response.size() - 2);
+  const TlvDecodeResult decoded = decodeTlv(data);
+  maskNodes(decoded.nodes, hex);
+  return hex;
+}
+
+std::string redactedTlvHex(ByteView data) {
+  std::string hex = toHex(data);
   const TlvDecodeResult decoded = decodeTlv(data);
   maskNodes(decoded.nodes, hex);
   return hex;

@@ -18,6 +18,9 @@ std::string redactedCommandHex(ByteView command);
 // become '*'. Data that is not TLV is shown as it is.
 std::string redactedResponseHex(ByteView response);
 
+// BER-TLV data (a DE 55, a record) as hex with PAN-bearing values masked as above.
+std::string redactedTlvHex(ByteView data);
+
 // A multi-line rendering of one exchange: "> 00A4040007A0000000031010 00  SELECT A0000000031010",
 // "< 6F...9000  Success", then the decoded TLV tree of the response data, indented by `indent`.
 std::string formatApduExchange(ByteView command, ByteView response, int indent = 2);
