@@ -10,6 +10,13 @@ namespace {
 constexpr std::array kCommands = {
     Command{"emv decode", "posim emv decode HEX|- [--json] [--response] [--scheme NAME]",
             "decode EMV BER-TLV data into named, decoded tags (- reads stdin)", &runEmvDecode},
+    Command{"emv run",
+            "posim emv run --card NAME --amount 12.34 [--terminal NAME] [--entry "
+            "chip|contactless|swipe] "
+            "[--pin DIGITS] [--at TIME] [--seed N] [--fault SPEC] [--trace] [--json]",
+            "one transaction between a virtual card and the terminal kernel (exit 0 approved or "
+            "declined, 3 bad profile, 4 card failure)",
+            &runEmvRun},
     Command{"crypto kcv", "posim crypto kcv --key HEX [--json]",
             "key check value of a DES/TDES key (leftmost 3 bytes of E(key, 00..00))",
             &runCryptoKcv},

@@ -9,6 +9,7 @@ namespace posim::cli {
 const Command* findCommand(std::string_view name);
 
 int runEmvDecode(const Args& args, Io& io);
+int runEmvRun(const Args& args, Io& io);
 
 // posim crypto ...: the payment crypto calculator (crypto_command.cpp).
 int runCryptoKcv(const Args& args, Io& io);
