@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "posim/base/spelling.h"
+
 namespace posim::emv {
 namespace {
 
@@ -19,22 +21,6 @@ std::string normaliseName(std::string_view name) {
   return out;
 }
 
-// Levenshtein distance with two rows: names are short, so this stays cheap.
-std::size_t editDistance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> previous(b.size() + 1);
-  std::vector<std::size_t> current(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) previous[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    current[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
-    }
-    std::swap(previous, current);
-  }
-  return previous[b.size()];
-}
-
 }  // namespace
 
 std::optional<std::size_t> findNamedBit(std::span<const NamedBit> table, std::string_view name) {
@@ -47,23 +33,10 @@ std::optional<std::size_t> findNamedBit(std::span<const NamedBit> table, std::st
 
 std::vector<std::string_view> nearNamedBits(std::string_view name, std::span<const NamedBit> table,
                                             std::size_t max_results) {
-  const std::string wanted = normaliseName(name);
-  const std::size_t threshold = std::max<std::size_t>(2, wanted.size() / 3);
-  std::vector<std::pair<std::size_t, std::string_view>> scored;
-  for (const auto& bit : table) {
-    const std::size_t distance = editDistance(wanted, bit.name);
-    const bool contains = wanted.size() >= 3 && (bit.name.find(wanted) != std::string_view::npos ||
-                                                 wanted.find(bit.name) != std::string::npos);
-    if (distance <= threshold || contains) scored.emplace_back(distance, bit.name);
-  }
-  std::stable_sort(scored.begin(), scored.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<std::string_view> out;
-  for (const auto& [distance, bit_name] : scored) {
-    if (out.size() == max_results) break;
-    out.push_back(bit_name);
-  }
-  return out;
+  std::vector<std::string_view> names;
+  names.reserve(table.size());
+  for (const auto& bit : table) names.push_back(bit.name);
+  return nearestNames(normaliseName(name), names, max_results);
 }
 
 Status unknownNamedBit(std::string_view kind, std::string_view name,

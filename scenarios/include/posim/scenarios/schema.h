@@ -21,6 +21,7 @@
 #include "posim/base/bytes.h"
 #include "posim/base/clock.h"
 #include "posim/base/money.h"
+#include "posim/base/spelling.h"
 #include "posim/scenarios/diagnostic.h"
 #include "posim/scenarios/document.h"
 
@@ -28,14 +29,9 @@ namespace posim::scenarios {
 
 // ---- Spelling hints ----
 
-// Levenshtein distance (insertions, deletions, substitutions; bytes).
-std::size_t editDistance(std::string_view a, std::string_view b);
-
-// Up to max_results candidates close to `wanted` (edit distance at most max(2, |wanted|/3), or
-// one contains the other), closest first, ties in candidate order.
-std::vector<std::string_view> nearestNames(std::string_view wanted,
-                                           std::span<const std::string_view> candidates,
-                                           std::size_t max_results = 3);
+// editDistance and nearestNames live in posim/base/spelling.h (shared with the TVR bit names).
+using ::posim::editDistance;
+using ::posim::nearestNames;
 
 // "; did you mean amount?" / "; did you mean a, b or c?" / "" when nothing is close.
 std::string didYouMean(std::string_view wanted, std::span<const std::string_view> candidates);
