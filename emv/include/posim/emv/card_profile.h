@@ -158,7 +158,7 @@ struct CardProfile {
 };
 
 // Track 2 of the magnetic stripe and of tag 57: PAN '=' YYMM service-code discretionary
-// (ISO 7813). "4761739001010010=28122010000000000000" style, as a terminal reads a swipe.
+// (ISO 7813). "<PAN>=YYMM<service code><discretionary>" style, as a terminal reads a swipe.
 std::string magstripeTrack2(const CardProfile& profile);
 
 // Track 2 equivalent data, tag 57 (EMV Book 3 Annex A): the same digits in BCD with 'D' as the

@@ -62,7 +62,7 @@ struct TransactionInputs {
   bool merchant_forced_online = false;
   // Transaction Sequence Counter 9F41.
   std::uint32_t sequence_counter = 1;
-  // Magstripe: the swiped track 2 ("4761739001010010=28122011234567890000"), and whether this
+  // Magstripe: the swiped track 2 ("<PAN>=2812201<discretionary>"), and whether this
   // swipe is a fallback after a chip failure (POS entry mode 80).
   std::string track2;
   bool fallback = false;
