@@ -6,7 +6,7 @@
 //
 //   id: visa-credit
 //   description: Visa credit, CVN 18, DDA, online PIN and signature
-//   pan: "4761739001010010"
+//   pan: "…"                     # 12-19 digits, Luhn-valid
 //   psn: "01"
 //   expiry: 2028-12-31
 //   effective: 2023-01-01

@@ -9,7 +9,7 @@
 
 namespace posim {
 
-// "4761739001010010" -> "476173******0010". PANs shorter than 11 characters keep only their
+// A 16-digit PAN keeps its first 6 and last 4 digits: "476173******0010". PANs shorter than 11 characters keep only their
 // last 4 digits visible; anything shorter than 5 is masked entirely.
 std::string maskPan(std::string_view pan);
 
