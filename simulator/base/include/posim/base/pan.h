@@ -9,8 +9,8 @@
 
 namespace posim {
 
-// A 16-digit PAN keeps its first 6 and last 4 digits: "476173******0010". PANs shorter than 11 characters keep only their
-// last 4 digits visible; anything shorter than 5 is masked entirely.
+// A 16-digit PAN keeps its first 6 and last 4 digits: "476173******0010". PANs shorter than 11
+// characters keep only their last 4 digits visible; anything shorter than 5 is masked entirely.
 std::string maskPan(std::string_view pan);
 
 // True if the digits pass the Luhn (mod 10) check.
