@@ -9,7 +9,7 @@ install(TARGETS ${posim_libraries} posim_warnings posim_sanitizers
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-foreach(dir simulator/base emv simulator/settlement simulator/acquirer scenarios)
+foreach(dir simulator/base emv simulator/settlement simulator/acquirer simulator/terminal scenarios)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${dir}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
 install(TARGETS posim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
