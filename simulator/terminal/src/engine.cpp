@@ -206,6 +206,7 @@ Request Engine::baseRequest(const TransactionRecord& record) const {
 Status Engine::sendWithReversal(TransactionRecord& record, Request& request,
                                 std::optional<PendingMessage>& reversal,
                                 std::optional<Response>& response) {
+  POSIM_RETURN_IF_ERROR(env_.journal->begin());
   POSIM_ASSIGN_OR_RETURN(record.stan, env_.journal->nextStan());
   request.stan = record.stan;
   request.transmitted_at = env_.clock->localNow();
@@ -214,7 +215,6 @@ Status Engine::sendWithReversal(TransactionRecord& record, Request& request,
   const bool reversible =
       record.type != TransactionType::kRefund && record.type != TransactionType::kBalance &&
       record.type != TransactionType::kEcho && record.type != TransactionType::kSettle;
-  POSIM_RETURN_IF_ERROR(env_.journal->begin());
   if (reversible) {
     PendingMessage armed;
     armed.kind = Kind::kReversal;
@@ -335,9 +335,11 @@ Result<TransactionRecord> Engine::run(const TransactionRequest& request) {
     record.amount = *request.amount;
   }
   record.original_id = request.original_id;
+  POSIM_RETURN_IF_ERROR(env_.journal->begin());
   POSIM_ASSIGN_OR_RETURN(record.batch_number, env_.journal->batchNumber());
   POSIM_ASSIGN_OR_RETURN(record.invoice_number, env_.journal->nextInvoice());
   POSIM_RETURN_IF_ERROR(env_.journal->insert(record));
+  POSIM_RETURN_IF_ERROR(env_.journal->commit());
   note(std::string(acquirer::transactionTypeName(record.type)) + " #" + std::to_string(record.id) +
        " started");
 
@@ -496,10 +498,10 @@ Result<TransactionRecord> Engine::runCardTransaction(const TransactionRequest& r
     r.pos_entry_mode =
         posEntryMode(result.entry_mode, result.fallback, config_.terminal->pin_pad_present);
     r.offline_authorization_code = result.authorisation_response_code;
+    POSIM_RETURN_IF_ERROR(env_.journal->begin());
     POSIM_ASSIGN_OR_RETURN(r.stan, env_.journal->nextStan());
     record.stan = r.stan;
     advice.request = std::move(r);
-    POSIM_RETURN_IF_ERROR(env_.journal->begin());
     POSIM_RETURN_IF_ERROR(env_.journal->addPending(advice));
     POSIM_RETURN_IF_ERROR(env_.journal->update(record));
     POSIM_RETURN_IF_ERROR(env_.journal->commit());

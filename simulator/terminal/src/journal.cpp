@@ -1,5 +1,6 @@
 #include "posim/terminal/journal.h"
 
+#include <map>
 #include <utility>
 
 #include <sqlite3.h>
@@ -163,11 +164,48 @@ Result<acquirer::Request> requestFromJson(const Json& j) {
 
 // --- SQLite plumbing ---------------------------------------------------------------------------
 
+namespace {
+
+// Prepared statements, kept for the life of the connection (keyed by the SQL text's address:
+// every statement is a string literal).
+class StatementCache {
+ public:
+  explicit StatementCache(sqlite3*& db) : db_(db) {}
+  ~StatementCache() { clear(); }
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+
+  sqlite3* db() const { return db_; }
+  // nullptr when the statement does not compile.
+  sqlite3_stmt* get(const char* sql) {
+    auto it = statements_.find(sql);
+    if (it != statements_.end()) return it->second;
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+      return nullptr;
+    }
+    statements_.emplace(sql, stmt);
+    return stmt;
+  }
+  void clear() {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    statements_.clear();
+  }
+
+ private:
+  sqlite3*& db_;
+  std::map<const char*, sqlite3_stmt*> statements_;
+};
+
+}  // namespace
+
 struct Journal::Db {
   sqlite3* db = nullptr;
+  StatementCache cache{db};
   int depth = 0;  // nesting of begin()/commit()
 
   ~Db() {
+    cache.clear();
     if (db != nullptr) sqlite3_close(db);
   }
 
@@ -188,13 +226,16 @@ struct Journal::Db {
 
 namespace {
 
-// A prepared statement, finalized on scope exit.
+// A cached prepared statement, reset for the next use on scope exit.
 class Statement {
  public:
-  Statement(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+  Statement(StatementCache& cache, const char* sql) : db_(cache.db()), stmt_(cache.get(sql)) {}
+  ~Statement() {
+    if (stmt_ != nullptr) {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+    }
   }
-  ~Statement() { sqlite3_finalize(stmt_); }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
@@ -220,10 +261,10 @@ class Statement {
 
  private:
   sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
+  sqlite3_stmt* stmt_;
 };
 
-Result<std::int64_t> counterNext(sqlite3* db, const char* name, std::int64_t first,
+Result<std::int64_t> counterNext(StatementCache& db, const char* name, std::int64_t first,
                                  std::int64_t last) {
   Statement read(db, "SELECT value FROM counters WHERE name = ?1");
   if (!read.ok()) return read.failure("reading a counter");
@@ -240,7 +281,7 @@ Result<std::int64_t> counterNext(sqlite3* db, const char* name, std::int64_t fir
   return value;
 }
 
-Result<std::int64_t> counterValue(sqlite3* db, const char* name, std::int64_t initial) {
+Result<std::int64_t> counterValue(StatementCache& db, const char* name, std::int64_t initial) {
   Statement read(db, "SELECT value FROM counters WHERE name = ?1");
   if (!read.ok()) return read.failure("reading a counter");
   read.bind(1, std::string_view(name));
@@ -299,7 +340,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, JournalO
     return malformed("journal " + path + ": not a posim journal (" + schema.message() + ")");
   }
   {
-    Statement read(db->db, "SELECT value FROM meta WHERE key = 'schema'");
+    Statement read(db->cache, "SELECT value FROM meta WHERE key = 'schema'");
     if (!read.ok()) return read.failure("reading the schema version");
     if (read.step() == SQLITE_ROW) {
       const std::string version = read.text(0);
@@ -309,7 +350,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, JournalO
                          std::to_string(kSchemaVersion) + ")");
       }
     } else {
-      Statement write(db->db, "INSERT INTO meta (key, value) VALUES ('schema', ?1)");
+      Statement write(db->cache, "INSERT INTO meta (key, value) VALUES ('schema', ?1)");
       write.bind(1, std::string_view(std::to_string(kSchemaVersion)));
       if (write.step() != SQLITE_DONE) return write.failure("writing the schema version");
     }
@@ -329,17 +370,17 @@ Status Journal::commit() {
 }
 
 Result<std::string> Journal::nextStan() {
-  POSIM_ASSIGN_OR_RETURN(std::int64_t v, counterNext(db_->db, "stan", 1, 999999));
+  POSIM_ASSIGN_OR_RETURN(std::int64_t v, counterNext(db_->cache, "stan", 1, 999999));
   return pad6(v);
 }
 
 Result<std::uint32_t> Journal::nextInvoice() {
-  POSIM_ASSIGN_OR_RETURN(std::int64_t v, counterNext(db_->db, "invoice", 1, 999999));
+  POSIM_ASSIGN_OR_RETURN(std::int64_t v, counterNext(db_->cache, "invoice", 1, 999999));
   return static_cast<std::uint32_t>(v);
 }
 
 Result<std::uint32_t> Journal::batchNumber() {
-  POSIM_ASSIGN_OR_RETURN(std::int64_t v, counterValue(db_->db, "batch", 1));
+  POSIM_ASSIGN_OR_RETURN(std::int64_t v, counterValue(db_->cache, "batch", 1));
   return static_cast<std::uint32_t>(v);
 }
 
@@ -352,7 +393,7 @@ Status Journal::setCounter(std::string_view name, std::int64_t value) {
     return invalidArgument("journal: counter " + std::string(name) + " value " +
                            std::to_string(value) + " is outside 0..999999");
   }
-  Statement write(db_->db, "INSERT OR REPLACE INTO counters (name, value) VALUES (?1, ?2)");
+  Statement write(db_->cache, "INSERT OR REPLACE INTO counters (name, value) VALUES (?1, ?2)");
   if (!write.ok()) return write.failure("setting a counter");
   write.bind(1, name).bind(2, value);
   if (write.step() != SQLITE_DONE) return write.failure("setting a counter");
@@ -360,29 +401,32 @@ Status Journal::setCounter(std::string_view name, std::int64_t value) {
 }
 
 Result<std::uint32_t> Journal::closeBatch() {
-  POSIM_ASSIGN_OR_RETURN(std::int64_t current, counterValue(db_->db, "batch", 1));
+  POSIM_ASSIGN_OR_RETURN(std::int64_t current, counterValue(db_->cache, "batch", 1));
   std::int64_t next = current + 1;
   if (next > 999999) next = 1;
-  Statement write(db_->db, "INSERT OR REPLACE INTO counters (name, value) VALUES ('batch', ?1)");
+  Statement write(db_->cache, "INSERT OR REPLACE INTO counters (name, value) VALUES ('batch', ?1)");
   write.bind(1, next);
   if (write.step() != SQLITE_DONE) return write.failure("closing the batch");
   return static_cast<std::uint32_t>(next);
 }
 
 Status Journal::insert(TransactionRecord& record) {
-  Statement stmt(db_->db,
-                 "INSERT INTO transactions (type, batch, stan, record) VALUES (?1, ?2, ?3, '{}')");
+  // The row id is the record's id (the stored JSON carries it only from the first update on).
+  Statement stmt(db_->cache,
+                 "INSERT INTO transactions (type, batch, stan, record) VALUES (?1, ?2, ?3, ?4)");
   if (!stmt.ok()) return stmt.failure("inserting a transaction");
+  const std::string json = recordToJson(record).dump();
   stmt.bind(1, acquirer::transactionTypeName(record.type))
       .bind(2, static_cast<std::int64_t>(record.batch_number))
-      .bind(3, std::string_view(record.stan));
+      .bind(3, std::string_view(record.stan))
+      .bind(4, std::string_view(json));
   if (stmt.step() != SQLITE_DONE) return stmt.failure("inserting a transaction");
   record.id = sqlite3_last_insert_rowid(db_->db);
-  return update(record);
+  return Status::ok();
 }
 
 Status Journal::update(const TransactionRecord& record) {
-  Statement stmt(db_->db,
+  Statement stmt(db_->cache,
                  "UPDATE transactions SET type = ?1, batch = ?2, stan = ?3, record = ?4 "
                  "WHERE id = ?5");
   if (!stmt.ok()) return stmt.failure("updating a transaction");
@@ -405,8 +449,9 @@ Result<std::vector<TransactionRecord>> readRecords(Statement& stmt) {
   std::vector<TransactionRecord> out;
   int rc = 0;
   while ((rc = stmt.step()) == SQLITE_ROW) {
-    POSIM_ASSIGN_OR_RETURN(Json json, Json::parse(stmt.text(0)));
+    POSIM_ASSIGN_OR_RETURN(Json json, Json::parse(stmt.text(1)));
     POSIM_ASSIGN_OR_RETURN(TransactionRecord record, recordFromJson(json));
+    record.id = stmt.integer(0);
     out.push_back(std::move(record));
   }
   if (rc != SQLITE_DONE) return stmt.failure("reading transactions");
@@ -416,7 +461,7 @@ Result<std::vector<TransactionRecord>> readRecords(Statement& stmt) {
 }  // namespace
 
 Result<TransactionRecord> Journal::find(std::int64_t id) const {
-  Statement stmt(db_->db, "SELECT record FROM transactions WHERE id = ?1");
+  Statement stmt(db_->cache, "SELECT id, record FROM transactions WHERE id = ?1");
   if (!stmt.ok()) return stmt.failure("reading a transaction");
   stmt.bind(1, id);
   POSIM_ASSIGN_OR_RETURN(std::vector<TransactionRecord> records, readRecords(stmt));
@@ -425,20 +470,20 @@ Result<TransactionRecord> Journal::find(std::int64_t id) const {
 }
 
 Result<std::vector<TransactionRecord>> Journal::transactions() const {
-  Statement stmt(db_->db, "SELECT record FROM transactions ORDER BY id");
+  Statement stmt(db_->cache, "SELECT id, record FROM transactions ORDER BY id");
   if (!stmt.ok()) return stmt.failure("reading transactions");
   return readRecords(stmt);
 }
 
 Result<std::vector<TransactionRecord>> Journal::batchTransactions(std::uint32_t batch) const {
-  Statement stmt(db_->db, "SELECT record FROM transactions WHERE batch = ?1 ORDER BY id");
+  Statement stmt(db_->cache, "SELECT id, record FROM transactions WHERE batch = ?1 ORDER BY id");
   if (!stmt.ok()) return stmt.failure("reading transactions");
   stmt.bind(1, static_cast<std::int64_t>(batch));
   return readRecords(stmt);
 }
 
 Status Journal::addPending(PendingMessage& message) {
-  Statement stmt(db_->db,
+  Statement stmt(db_->cache,
                  "INSERT INTO pending (kind, state, transaction_id, request, attempts, "
                  "response_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   if (!stmt.ok()) return stmt.failure("queueing a message");
@@ -455,7 +500,7 @@ Status Journal::addPending(PendingMessage& message) {
 }
 
 Status Journal::updatePending(const PendingMessage& message) {
-  Statement stmt(db_->db,
+  Statement stmt(db_->cache,
                  "UPDATE pending SET state = ?1, request = ?2, attempts = ?3, response_code = ?4 "
                  "WHERE id = ?5");
   if (!stmt.ok()) return stmt.failure("updating a queued message");
@@ -488,18 +533,18 @@ Result<std::vector<PendingMessage>> readPending(Statement& stmt) {
 }  // namespace
 
 Result<std::vector<PendingMessage>> Journal::pending(bool include_armed) const {
-  Statement stmt(db_->db, include_armed
-                              ? "SELECT id, kind, state, transaction_id, request, attempts, "
-                                "response_code FROM pending WHERE state IN ('pending', 'armed') "
-                                "ORDER BY id"
-                              : "SELECT id, kind, state, transaction_id, request, attempts, "
-                                "response_code FROM pending WHERE state = 'pending' ORDER BY id");
+  Statement stmt(db_->cache,
+                 include_armed ? "SELECT id, kind, state, transaction_id, request, attempts, "
+                                 "response_code FROM pending WHERE state IN ('pending', 'armed') "
+                                 "ORDER BY id"
+                               : "SELECT id, kind, state, transaction_id, request, attempts, "
+                                 "response_code FROM pending WHERE state = 'pending' ORDER BY id");
   if (!stmt.ok()) return stmt.failure("reading the queue");
   return readPending(stmt);
 }
 
 Result<std::vector<PendingMessage>> Journal::allPending() const {
-  Statement stmt(db_->db,
+  Statement stmt(db_->cache,
                  "SELECT id, kind, state, transaction_id, request, attempts, response_code "
                  "FROM pending ORDER BY id");
   if (!stmt.ok()) return stmt.failure("reading the queue");
