@@ -219,18 +219,39 @@ TEST(EngineTest, AfterSettlementASaleIsRefundedNotVoided) {
   EXPECT_EQ(rig.host().account("visa")->balance, yuan("5000.00"));
 }
 
-TEST(EngineTest, HostTimeoutLeavesAReversalThatGoesBeforeTheNextTransaction) {
+TEST(EngineTest, HostTimeoutIsReversedRightAway) {
   TerminalRig rig;
   rig.faults().inject({acquirer::FaultKind::kTimeout, 1, {}, {}, {}, {}});
   auto sale = rig.sale("100.00");
   ASSERT_TRUE(sale.isOk()) << sale.status().toString();
-  EXPECT_TRUE(sale->reversal_pending);
+  EXPECT_FALSE(sale->approved && !sale->offline_approved) << "no online approval without an answer";
   EXPECT_EQ(sale->reversal_reason, "98");
-  EXPECT_EQ(rig.host().reversalCount(), 0u);
-  EXPECT_EQ(rig.host().account("visa")->balance, yuan("4900.00"))
-      << "the host processed the request whose answer was lost";
-  ASSERT_EQ(rig.journal().pending()->size(), 1u + (sale->offline_approved ? 1u : 0u));
+  EXPECT_TRUE(sale->reversal_sent);
+  EXPECT_TRUE(sale->reversed);
+  EXPECT_FALSE(sale->reversal_pending);
+  EXPECT_EQ(rig.host().reversalCount(), 1u);
+  EXPECT_EQ(rig.host().account("visa")->balance, yuan("5000.00"))
+      << "the host processed the request whose answer was lost, then the reversal";
+}
 
+TEST(EngineTest, AReversalTheHostCannotTakeGoesBeforeTheNextTransaction) {
+  TerminalRig rig;
+  rig.faults().inject({acquirer::FaultKind::kTimeout, 1, {}, {}, {}, {}});
+  acquirer::Fault down;
+  down.kind = acquirer::FaultKind::kHostDown;
+  down.until = at("2026-09-30T16:00:00+08:00").instant;
+  rig.faults().inject(down);
+  auto sale = rig.sale("100.00");
+  ASSERT_TRUE(sale.isOk()) << sale.status().toString();
+  EXPECT_TRUE(sale->reversal_pending);
+  EXPECT_FALSE(sale->reversal_sent);
+  EXPECT_EQ(rig.host().reversalCount(), 0u);
+  EXPECT_EQ(rig.host().account("visa")->balance, yuan("4900.00"));
+  auto queued = rig.journal().pending();
+  ASSERT_TRUE(queued.isOk());
+  EXPECT_GE(queued->size(), 1u);
+
+  rig.clock().advance(std::chrono::hours(1));  // the host is back
   auto next = rig.sale("10.00", "visa");
   ASSERT_TRUE(next.isOk());
   EXPECT_EQ(rig.host().reversalCount(), 1u);
@@ -294,13 +315,12 @@ TEST(EngineTest, CardThatDeclinesAfterHostApprovalIsReversed) {
   ASSERT_TRUE(sale.isOk()) << sale.status().toString();
   EXPECT_FALSE(sale->approved) << sale->outcome;
   EXPECT_EQ(sale->response_code, "00");
-  EXPECT_TRUE(sale->reversal_pending);
   EXPECT_EQ(sale->reversal_reason, "06");
-  rig.makeEngine(rig.faults());
+  EXPECT_TRUE(sale->reversal_sent);
+  EXPECT_EQ(rig.host().reversalCount(), 1u);
   auto sent = rig.engine().recover();
   ASSERT_TRUE(sent.isOk());
-  EXPECT_EQ(*sent, 1);
-  EXPECT_EQ(rig.host().reversalCount(), 1u);
+  EXPECT_EQ(*sent, 0) << "nothing left to send";
   EXPECT_EQ(rig.host().account("unionpay")->balance, yuan("5000.00"));
 }
 

@@ -362,6 +362,14 @@ Result<TransactionRecord> Engine::run(const TransactionRequest& request) {
     }
     return internalError("engine: unknown transaction type");
   }();
+  if (done.isOk() && done->reversal_pending && config_.send_reversals_immediately) {
+    // The first chance to send the reversal is right now.
+    POSIM_RETURN_IF_ERROR(sendPending(/*include_armed=*/false));
+    POSIM_ASSIGN_OR_RETURN(TransactionRecord after, env_.journal->find(done->id));
+    after.display = std::move(done->display);
+    after.receipts = std::move(done->receipts);
+    return after;
+  }
   return done;
 }
 

@@ -62,6 +62,9 @@ struct EngineConfig {
   settlement::Calendar calendar = settlement::Calendar::weekendsOnly();
   int completion_max_percent = 115;
   int reversal_max_attempts = 3;  // per chance; kept for the next chance after that
+  // Try a pending reversal at the end of the transaction that needed it (the first chance);
+  // false: only before the next transaction, at recover() and at settle.
+  bool send_reversals_immediately = true;
   Timing timing;
   bool print_receipts = true;
 };
