@@ -234,6 +234,26 @@ TEST(EngineTest, HostTimeoutIsReversedRightAway) {
       << "the host processed the request whose answer was lost, then the reversal";
 }
 
+TEST(EngineTest, TimeoutThenOfflineApprovalReversesTheRequestAndAdvisesTheSale) {
+  TerminalRig rig;
+  rig.faults().inject({acquirer::FaultKind::kTimeout, 1, {}, {}, {}, {}});
+  auto sale = rig.sale("50.00");  // below the floor limit: the card may approve offline (Y3)
+  ASSERT_TRUE(sale.isOk()) << sale.status().toString();
+  ASSERT_TRUE(sale->approved) << sale->outcome << ": " << sale->reason;
+  EXPECT_EQ(sale->response_code, "Y3");
+  EXPECT_TRUE(sale->offline_approved);
+  EXPECT_TRUE(sale->reversal_sent) << "the online request was reversed";
+  EXPECT_FALSE(sale->reversed) << "the sale itself stands";
+  EXPECT_EQ(sale->statusAt(rig.clock().now()), TransactionStatus::kApproved);
+  EXPECT_EQ(rig.host().account("visa")->balance, yuan("4950.00"))
+      << "the advice went right after the reversal";
+  auto stored = rig.engine().record(sale->id);
+  EXPECT_TRUE(stored->advice_sent);
+  ASSERT_TRUE(stored->captured_at.has_value());
+  EXPECT_TRUE(stored->arrival_at.has_value());
+  EXPECT_TRUE(rig.journal().pending(true)->empty());
+}
+
 TEST(EngineTest, AReversalTheHostCannotTakeGoesBeforeTheNextTransaction) {
   TerminalRig rig;
   rig.faults().inject({acquirer::FaultKind::kTimeout, 1, {}, {}, {}, {}});

@@ -873,7 +873,12 @@ Status Engine::sendPending(bool include_armed) {
     }
     message.state = State::kDone;
     POSIM_ASSIGN_OR_RETURN(TransactionRecord target, env_.journal->find(message.transaction_id));
-    if (message.kind == Kind::kReversal) {
+    if (message.kind == Kind::kReversal && target.offline_approved) {
+      // The online request was reversed, but the card approved offline afterwards (Y3): the
+      // transaction stands, and its advice tells the host.
+      target.reversal_pending = false;
+      target.reversal_sent = true;
+    } else if (message.kind == Kind::kReversal) {
       target.reversal_pending = false;
       target.reversal_sent = true;
       target.reversed = true;

@@ -359,13 +359,20 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, JournalO
 }
 
 Status Journal::begin() {
-  if (db_->depth++ == 0) return db_->exec("BEGIN IMMEDIATE");
+  if (db_->depth++ > 0) return Status::ok();
+  Statement stmt(db_->cache, "BEGIN IMMEDIATE");
+  if (!stmt.ok() || stmt.step() != SQLITE_DONE) {
+    db_->depth = 0;
+    return stmt.failure("beginning a transaction");
+  }
   return Status::ok();
 }
 
 Status Journal::commit() {
   if (db_->depth == 0) return failedPrecondition("journal: commit() without begin()");
-  if (--db_->depth == 0) return db_->exec("COMMIT");
+  if (--db_->depth > 0) return Status::ok();
+  Statement stmt(db_->cache, "COMMIT");
+  if (!stmt.ok() || stmt.step() != SQLITE_DONE) return stmt.failure("committing");
   return Status::ok();
 }
 
