@@ -286,9 +286,11 @@ std::vector<std::string> availableCalendars(const Resolver& resolver) {
 }
 
 std::optional<Policy> readSettlementPolicy(const Node& node, const Currency& currency,
-                                           Diagnostics& diagnostics, const Policy& defaults) {
+                                           Diagnostics& diagnostics, const Policy& defaults,
+                                           std::span<const std::string_view> extra_keys) {
   MappingReader m(node, diagnostics, "settlement");
   if (!m.isMapping()) return std::nullopt;
+  for (std::string_view key : extra_keys) m.allow({key});
   const std::size_t errors = diagnostics.errorCount();
   Policy policy = defaults;
   assign(readCycle(m.optional("cycle"), diagnostics), policy.cycle);

@@ -36,6 +36,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -73,9 +74,10 @@ std::vector<std::string> availableCalendars(const Resolver& resolver);
 
 // Reads a `settlement:` block. Keys absent from the block keep their value in `defaults` (the
 // acquirer's policy when reading a merchant override). Amounts are read in `currency`.
-// std::nullopt when diagnostics got errors.
-std::optional<settlement::Policy> readSettlementPolicy(const Node& node, const Currency& currency,
-                                                       Diagnostics& diagnostics,
-                                                       const settlement::Policy& defaults = {});
+// `extra_keys` are accepted in the mapping without being read (the caller reads them: `name` of
+// a scenario's what_if entry). std::nullopt when diagnostics got errors.
+std::optional<settlement::Policy> readSettlementPolicy(
+    const Node& node, const Currency& currency, Diagnostics& diagnostics,
+    const settlement::Policy& defaults = {}, std::span<const std::string_view> extra_keys = {});
 
 }  // namespace posim::scenarios
