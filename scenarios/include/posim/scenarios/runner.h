@@ -1,0 +1,103 @@
+// The scenario runner (DESIGN.md §6): builds a terminal (headless devices, transaction engine,
+// journal), the cards and the backend from a Scenario, runs its steps on the virtual clock,
+// checks the expectations of each step and collects what the report needs.
+//
+// A failed expectation does not stop the run unless the step says stop_on_failure (later steps
+// are then reported as skipped). The same scenario with the same seed gives the same results,
+// apart from measured latencies (auth_latency_ms).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "posim/acquirer/registry.h"
+#include "posim/base/clock.h"
+#include "posim/base/event_sink.h"
+#include "posim/base/status.h"
+#include "posim/scenarios/scenario.h"
+#include "posim/settlement/arrival.h"
+#include "posim/settlement/metrics.h"
+#include "posim/terminal/transaction.h"
+
+namespace posim::scenarios {
+
+struct RunOptions {
+  std::uint64_t seed = 1;
+  // Overrides the scenario's backend: an id ("embedded") or a URL
+  // ("iso8583://HOST:PORT?dialect=..&framing=.."); empty: the scenario's.
+  std::string backend;
+  const SteadyClock* steady = nullptr;  // REQUIRED: measures auth_latency_ms
+  EventSink* events = nullptr;          // APDUs, messages, display, state changes
+  // The journal file; empty: in memory (each run starts with a fresh terminal).
+  std::string journal_path;
+  // Called after each step (or every 1% of a load run) with done and total, for progress lines.
+  std::function<void(std::size_t done, std::size_t total)> progress;
+};
+
+struct StepResult {
+  std::string id;
+  std::string type;  // "sale", "advance", "load", ...
+  SourcePosition position;
+  bool passed = true;
+  bool skipped = false;                    // after a stop_on_failure
+  std::vector<std::string> failures;       // "response_code: expected \"00\", got \"51\""
+  std::optional<std::size_t> transaction;  // index into RunResult::transactions
+  std::string error;                       // a step that could not run at all
+};
+
+// One transaction as reports show it (DESIGN.md §7): the engine's record plus its names.
+struct ReportedTransaction {
+  std::string id;    // the step id (load runs: "load-<n>")
+  std::string card;  // the scenario's card name
+  terminal::TransactionRecord record;
+  std::string status;  // status at the end of the run
+};
+
+// Per-run summary (DESIGN.md §5 metrics).
+struct TypeSummary {
+  std::string type;
+  std::size_t count = 0;
+  std::size_t approved = 0;
+  settlement::Distribution latency_ms;
+  settlement::Distribution arrival_delay_hours;
+};
+struct RunSummary {
+  std::size_t steps = 0;
+  std::size_t steps_passed = 0;
+  std::size_t steps_failed = 0;
+  std::size_t transactions = 0;
+  std::size_t approved = 0;
+  double approval_rate = 0.0;
+  settlement::Distribution latency_ms;           // auth_latency_ms of online transactions
+  settlement::Distribution arrival_delay_hours;  // captured transactions that arrive
+  std::optional<double> sla_share;               // arrivals within sla_hours
+  double sla_hours = 24.0;
+  std::map<Date, std::int64_t> money_per_day;  // minor units arriving per local date
+  std::vector<TypeSummary> per_type;
+  Currency currency{"CNY", 156, 2, "Chinese yuan"};
+  std::size_t reversals_sent = 0;
+};
+
+struct RunResult {
+  std::string scenario;  // name
+  std::string file;
+  std::uint64_t seed = 1;
+  bool passed = true;
+  std::vector<StepResult> steps;
+  std::vector<ReportedTransaction> transactions;
+  RunSummary summary;
+  settlement::WhatIf what_if;  // the scenario's captures under each what_if policy
+  LocalDateTime finished_at;   // virtual time at the end
+};
+
+// Runs one scenario. Errors: the backend could not be created or reached for setup
+// (Unavailable), the journal could not be opened (IoError). Failed expectations are in the
+// result, not errors.
+Result<RunResult> runScenario(const Scenario& scenario, const RunOptions& options,
+                              const acquirer::BackendRegistry& backends);
+
+}  // namespace posim::scenarios
