@@ -8,6 +8,23 @@ namespace {
 
 // Every command of posim, in the order `posim help` shows them.
 constexpr std::array kCommands = {
+    Command{"run",
+            "posim run SCENARIO... [--report F.json] [--junit F.xml] [--csv F.csv] [--trace F] "
+            "[--seed N] [--backend embedded|iso8583://HOST:PORT?dialect=..&framing=..] "
+            "[--shard K/N] [--journal F] [--quiet]",
+            "run scenarios (files or directories), check their expectations, write reports",
+            &runRun},
+    Command{"validate", "posim validate SCENARIO...",
+            "check scenario files without running them; every problem with file:line:column",
+            &runValidate},
+    Command{"cards", "posim cards [--json]", "list the example card profiles (examples/cards/)",
+            &runCards},
+    Command{"terminals", "posim terminals [--json]",
+            "list the example terminal profiles (examples/terminals/)", &runTerminals},
+    Command{"calendars", "posim calendars [--json]",
+            "list the business calendars (examples/calendars/)", &runCalendars},
+    Command{"report merge", "posim report merge F.json... [-o OUT]",
+            "join the JSON reports of CI shards into one suite report", &runReportMerge},
     Command{"emv decode", "posim emv decode HEX|- [--json] [--response] [--scheme NAME]",
             "decode EMV BER-TLV data into named, decoded tags (- reads stdin)", &runEmvDecode},
     Command{"emv run",

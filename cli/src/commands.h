@@ -8,6 +8,14 @@ namespace posim::cli {
 // The row of a command by its full name ("emv decode"). REQUIRES: it exists.
 const Command* findCommand(std::string_view name);
 
+// Scenarios (run_command.cpp, validate_command.cpp, list_commands.cpp, report_command.cpp).
+int runRun(const Args& args, Io& io);
+int runValidate(const Args& args, Io& io);
+int runCards(const Args& args, Io& io);
+int runTerminals(const Args& args, Io& io);
+int runCalendars(const Args& args, Io& io);
+int runReportMerge(const Args& args, Io& io);
+
 int runEmvDecode(const Args& args, Io& io);
 int runEmvRun(const Args& args, Io& io);
 

@@ -1,0 +1,231 @@
+// posim run SCENARIO... [--report F.json] [--junit F.xml] [--csv F.csv] [--trace F] [--seed N]
+//                      [--backend ID|URL] [--shard K/N] [--journal F] [--quiet]
+//
+// Validates every scenario file first (nothing runs when one is invalid: exit 3), runs the
+// selected ones on the virtual clock, writes the reports asked for and prints the summary.
+// Exit 0 when every expectation held, 1 when one failed, 4 on a runtime error (backend
+// unreachable, a file that cannot be written).
+#include <cstdio>
+#include <fstream>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <vector>
+
+#include <unistd.h>
+
+#include "posim/acquirer/registry.h"
+#include "posim/base/clock.h"
+#include "posim/base/event_sink.h"
+#include "posim/scenarios/report.h"
+#include "posim/scenarios/runner.h"
+#include "posim/scenarios/scenario.h"
+
+#include "commands.h"
+#include "exit_codes.h"
+#include "options.h"
+#include "scenario_files.h"
+#include "text_file.h"
+
+namespace posim::cli {
+namespace {
+
+// Writes one line per event: "<virtual time> <kind> <source> <summary>". Raw bytes (APDUs,
+// messages) are never written: the summaries are the masked, human reading of them.
+class TraceFileSink final : public EventSink {
+ public:
+  explicit TraceFileSink(std::ostream& out) : out_(out) {}
+
+  // Events are stamped in the time zone of the scenario that is running.
+  void startScenario(const scenarios::Scenario& scenario) {
+    offset_ = scenario.start.utc_offset;
+    out_ << "# " << scenario.file.string() << ": " << scenario.name << "\n";
+  }
+
+  void onEvent(const TraceEvent& event) override {
+    std::string summary = event.summary;
+    for (char& c : summary) {
+      if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    }
+    out_ << formatIso8601(LocalDateTime{event.at, offset_}) << ' ' << traceKindName(event.kind)
+         << ' ' << (event.source.empty() ? "-" : event.source) << ' ' << summary << '\n';
+  }
+
+ private:
+  std::ostream& out_;
+  std::chrono::minutes offset_{0};
+};
+
+// "\r[2/12] preauth-completion-cancel.yaml  step 3/7" on a terminal; nothing in a CI log.
+class ProgressLine {
+ public:
+  explicit ProgressLine(Io& io) : io_(io), enabled_(isatty(STDERR_FILENO) == 1) {}
+
+  void show(std::size_t scenario, std::size_t scenarios, const std::string& file, std::size_t done,
+            std::size_t total) {
+    if (!enabled_) return;
+    std::string line = "[" + std::to_string(scenario) + "/" + std::to_string(scenarios) + "] " +
+                       file + "  step " + std::to_string(done) + "/" + std::to_string(total);
+    if (line.size() > 78) line = line.substr(0, 78);
+    const std::size_t pad = width_ > line.size() ? width_ - line.size() : 0;
+    io_.err << '\r' << line << std::string(pad, ' ') << std::flush;
+    width_ = line.size();
+  }
+
+  void clear() {
+    if (!enabled_ || width_ == 0) return;
+    io_.err << '\r' << std::string(width_, ' ') << '\r' << std::flush;
+    width_ = 0;
+  }
+
+ private:
+  Io& io_;
+  bool enabled_;
+  std::size_t width_ = 0;
+};
+
+// The backend id of a --backend value: "embedded", or the scheme of a URL ("iso8583://...").
+std::string backendId(const std::string& value) {
+  const auto scheme = value.find("://");
+  return scheme == std::string::npos ? value : value.substr(0, scheme);
+}
+
+}  // namespace
+
+int runRun(const Args& args, Io& io) {
+  const Command& self = *findCommand("run");
+  po::options_description options("Options");
+  options.add_options()("report", po::value<std::string>(),
+                        "write the JSON report (DESIGN.md §7) to this file")(
+      "junit", po::value<std::string>(), "write JUnit XML (one testcase per step) to this file")(
+      "csv", po::value<std::string>(), "write one CSV row per transaction to this file")(
+      "trace", po::value<std::string>(),
+      "write the trace (one line per event: time, kind, source, summary) to this file")(
+      "seed", po::value<std::uint64_t>()->default_value(1),
+      "seed of card unpredictable numbers, random selection and modelled latencies")(
+      "backend", po::value<std::string>(),
+      "override the scenarios' backend: embedded, or "
+      "iso8583://HOST:PORT?dialect=NAME&framing=NAME")(
+      "shard", po::value<std::string>(),
+      "run part K of N (K/N): the files whose position in the sorted list, modulo N, is K-1")(
+      "journal", po::value<std::string>(),
+      "keep the terminal journal in this SQLite file (one scenario only; default: in memory)")(
+      "quiet,q", "do not print the summary");
+  auto parsed = parseOptions(args, options);
+  if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
+  if (parsed->help) {
+    printCommandHelp(io, self, options);
+    return kExitOk;
+  }
+  if (parsed->positional.empty()) return usageError(io, self, "no scenario file or directory");
+  const auto& values = parsed->values;
+
+  std::optional<Shard> shard;
+  if (values.count("shard") > 0) {
+    auto s = parseShard(values["shard"].as<std::string>());
+    if (!s.isOk()) return usageError(io, self, s.status().message());
+    shard = *s;
+  }
+  acquirer::BackendRegistry backends;
+  acquirer::addBuiltinBackends(backends);
+  scenarios::RunOptions run_options;
+  run_options.seed = values["seed"].as<std::uint64_t>();
+  if (values.count("backend") > 0) {
+    run_options.backend = values["backend"].as<std::string>();
+    if (backends.find(backendId(run_options.backend)) == nullptr) {
+      std::string known;
+      for (const auto* d : backends.list()) known += (known.empty() ? "" : ", ") + d->id;
+      return usageError(io, self,
+                        "--backend: unknown backend '" + backendId(run_options.backend) +
+                            "' (this build has: " + known + ")");
+    }
+  }
+
+  auto files = collectScenarioFiles(parsed->positional);
+  if (!files.isOk()) return reportError(io, files.status());
+  std::vector<std::filesystem::path> selected = shard ? selectShard(*files, *shard) : *files;
+  if (values.count("journal") > 0) {
+    if (selected.size() > 1) {
+      return usageError(io, self, "--journal needs exactly one scenario (each run has its own)");
+    }
+    run_options.journal_path = values["journal"].as<std::string>();
+  }
+
+  // Validate everything before running anything.
+  scenarios::Resolver resolver;
+  std::vector<scenarios::Scenario> loaded;
+  bool invalid = false;
+  for (const auto& file : selected) {
+    auto scenario = scenarios::loadScenario(file, resolver);
+    io.err << scenario.errorText();
+    if (!scenario.isOk()) {
+      invalid = true;
+      continue;
+    }
+    loaded.push_back(std::move(scenario).value());
+  }
+  if (invalid) {
+    io.err << "posim: invalid scenario files; nothing was run\n";
+    return kExitInvalidInput;
+  }
+
+  std::ofstream trace_file;
+  std::unique_ptr<TraceFileSink> trace;
+  if (values.count("trace") > 0) {
+    const std::string path = values["trace"].as<std::string>();
+    trace_file.open(path, std::ios::trunc);
+    if (!trace_file) return reportError(io, ioError("cannot write " + path));
+    trace = std::make_unique<TraceFileSink>(trace_file);
+    run_options.events = trace.get();
+  }
+
+  // The shell owns the real clock; the core only measures latencies with it.
+  const RealSteadyClock steady;
+  run_options.steady = &steady;
+  ProgressLine progress(io);
+  std::vector<scenarios::RunResult> runs;
+  for (std::size_t i = 0; i < loaded.size(); ++i) {
+    const scenarios::Scenario& scenario = loaded[i];
+    const std::string file = scenario.file.filename().string();
+    run_options.progress = [&, i](std::size_t done, std::size_t total) {
+      progress.show(i + 1, loaded.size(), file, done, total);
+    };
+    if (trace) trace->startScenario(scenario);
+    auto run = scenarios::runScenario(scenario, run_options, backends);
+    if (!run.isOk()) {
+      progress.clear();
+      io.err << "posim: " << scenario.file.string() << ": " << run.status().message() << "\n";
+      return kExitRuntime;
+    }
+    runs.push_back(std::move(run).value());
+  }
+  progress.clear();
+  if (trace_file.is_open()) {
+    trace_file.close();
+    if (!trace_file) return reportError(io, ioError("cannot write the trace file"));
+  }
+
+  bool passed = true;
+  for (const auto& run : runs) passed = passed && run.passed;
+  if (values.count("quiet") == 0) io.out << scenarios::textSummary(runs);
+
+  int exit_code = passed ? kExitOk : kExitExpectationFailed;
+  auto write = [&](const char* option, const std::string& text) {
+    if (values.count(option) == 0) return;
+    const Status written = writeTextFile(values[option].as<std::string>(), text);
+    if (!written.isOk()) {
+      io.err << "posim: --" << option << ": " << written.message() << "\n";
+      exit_code = kExitRuntime;
+    }
+  };
+  if (values.count("report") > 0) {
+    const Json report =
+        runs.size() == 1 ? scenarios::runReport(runs[0]) : scenarios::suiteReport(runs);
+    write("report", report.dump(2) + "\n");
+  }
+  if (values.count("junit") > 0) write("junit", scenarios::junitReport(runs));
+  if (values.count("csv") > 0) write("csv", scenarios::csvReport(runs));
+  return exit_code;
+}
+
+}  // namespace posim::cli
