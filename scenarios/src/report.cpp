@@ -457,6 +457,24 @@ std::string textSummary(const std::vector<RunResult>& runs) {
         out += "    " + formatDate(day) + "  " + Money(minor, s.currency).toString() + "\n";
       }
     }
+    if (run.what_if.policy_names.size() > 1 && !run.what_if.rows.empty()) {
+      // The same captures under each policy: the decision a merchant makes.
+      out += "  settlement what-if (" + std::to_string(run.what_if.rows.size()) +
+             " captured transactions):\n";
+      for (std::size_t p = 0; p < run.what_if.policy_names.size(); ++p) {
+        std::vector<double> hours;
+        for (const settlement::WhatIfRow& row : run.what_if.rows) {
+          if (p < row.arrivals.size()) {
+            hours.push_back(static_cast<double>(row.arrivals[p].delay.count()) / 3.6e9);
+          }
+        }
+        const settlement::Distribution d = settlement::distributionOf(hours);
+        const std::string p50_p95 = twoValues(d.p50, d.p95, 2);
+        const std::string max = twoValues(d.max, std::nullopt, 2);
+        out += "    " + pad(run.what_if.policy_names[p], 10, false) + "arrival p50/p95/max h " +
+               p50_p95 + " / " + max.substr(0, max.find(" / ")) + "\n";
+      }
+    }
     for (const StepResult& step : run.steps) {
       if (step.passed || step.skipped) continue;
       out += "  FAILED " + step.id + " (" + step.type + ") at " + location(run, step) + "\n";

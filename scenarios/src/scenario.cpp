@@ -485,6 +485,16 @@ class Loader {
       card.name = entry.key.scalar();
       card.position = entry.key.position();
       readCard(entry.value, card);
+      // The issuer keys accounts by PAN: two cards with one PAN share balance and PIN tries.
+      for (const ScenarioCard& other : s_.cards) {
+        if (!card.profile.pan.empty() && other.profile.pan == card.profile.pan) {
+          d_.warning(card.position, "card '" + card.name + "' has the same PAN as card '" +
+                                        other.name + "' (" + other.position.toString() +
+                                        "): the issuer keeps one account for both (balance, "
+                                        "PIN tries, status of the first)");
+          break;
+        }
+      }
       s_.cards.push_back(std::move(card));
     }
   }

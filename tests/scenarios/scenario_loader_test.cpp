@@ -840,3 +840,28 @@ TEST(ScenarioSchemaTest, TheSchemaListsExactlyTheKeysTheLoaderReads) {
 
 }  // namespace
 }  // namespace posim::scenarios
+
+namespace posim::scenarios {
+namespace {
+
+TEST(ScenarioLoaderWarningsTest, TwoCardsWithOnePanShareAnAccountAndSaySo) {
+  Resolver resolver{{examplesDir()}};
+  auto result = loadScenarioText(
+      "posim: 1\n"
+      "name: t\n"
+      "clock: {start: \"2026-11-02T10:00:00+08:00\"}\n"
+      "cards:\n"
+      "  a: visa-credit\n"
+      "  b: {profile: visa-credit, status: expired}\n"
+      "steps:\n"
+      "  - sale: {card: b, entry: chip, amount: \"1.00\"}\n",
+      "s.yaml", resolver);
+  ASSERT_TRUE(result.isOk()) << result.diagnostics().toString();
+  const std::string text = result.diagnostics().toString();
+  EXPECT_NE(text.find("s.yaml:6:3: warning: card 'b' has the same PAN as card 'a' (s.yaml:5:3)"),
+            std::string::npos)
+      << text;
+}
+
+}  // namespace
+}  // namespace posim::scenarios

@@ -177,6 +177,17 @@ void Engine::show(std::string_view line1, std::string_view line2) {
   screens_.push_back(std::move(screen));
 }
 
+void Engine::traceReceipt(const Receipt& receipt) {
+  if (env_.events == nullptr) return;
+  env_.events->onEvent(
+      {TraceKind::kReceipt,
+       env_.clock->now(),
+       "printer",
+       (receipt.copy == ReceiptCopy::kMerchant ? "merchant copy\n" : "customer copy\n") +
+           receipt.text,
+       {}});
+}
+
 void Engine::note(std::string summary) {
   if (env_.events != nullptr) {
     env_.events->onEvent(
@@ -986,12 +997,14 @@ Result<TransactionRecord> Engine::finish(TransactionRecord& record) {
       for (ReceiptCopy copy : {ReceiptCopy::kMerchant, ReceiptCopy::kCustomer}) {
         Receipt receipt = formatReceipt(record, *config_.terminal, copy);
         env_.devices.printer->print(receipt);
+        traceReceipt(receipt);
         receipts_.push_back(receipt.text);
       }
       env_.clock->advance(config_.timing.print);
     } else if (record.type == TransactionType::kSettle && record.batch_totals) {
       Receipt receipt = formatSettlementReport(record, *config_.terminal);
       env_.devices.printer->print(receipt);
+      traceReceipt(receipt);
       receipts_.push_back(receipt.text);
     }
   }

@@ -266,18 +266,16 @@ class Statement {
 
 Result<std::int64_t> counterNext(StatementCache& db, const char* name, std::int64_t first,
                                  std::int64_t last) {
-  Statement read(db, "SELECT value FROM counters WHERE name = ?1");
-  if (!read.ok()) return read.failure("reading a counter");
-  read.bind(1, std::string_view(name));
-  std::int64_t value = first;
-  if (read.step() == SQLITE_ROW) {
-    value = read.integer(0) + 1;
-    if (value > last) value = first;
-  }
-  Statement write(db, "INSERT OR REPLACE INTO counters (name, value) VALUES (?1, ?2)");
-  if (!write.ok()) return write.failure("writing a counter");
-  write.bind(1, std::string_view(name)).bind(2, value);
-  if (write.step() != SQLITE_DONE) return write.failure("writing a counter");
+  // One statement: the first use stores `first`, later ones count up and wrap after `last`.
+  Statement next(db,
+                 "INSERT INTO counters (name, value) VALUES (?1, ?2) "
+                 "ON CONFLICT (name) DO UPDATE SET value = "
+                 "CASE WHEN value >= ?3 THEN ?2 ELSE value + 1 END RETURNING value");
+  if (!next.ok()) return next.failure("counting");
+  next.bind(1, std::string_view(name)).bind(2, first).bind(3, last);
+  if (next.step() != SQLITE_ROW) return next.failure("counting");
+  const std::int64_t value = next.integer(0);
+  if (next.step() != SQLITE_DONE) return next.failure("counting");
   return value;
 }
 

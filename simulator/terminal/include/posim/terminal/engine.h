@@ -138,6 +138,7 @@ class Engine {
   Status releaseExpiredHolds();
   void show(std::string_view line1, std::string_view line2 = {});
   void note(std::string summary);
+  void traceReceipt(const Receipt& receipt);  // a kReceipt event (masked PAN only)
   // Displays the result, prints the receipts, writes the record; returns it.
   Result<TransactionRecord> finish(TransactionRecord& record);
   acquirer::Request baseRequest(const TransactionRecord& record) const;
