@@ -305,15 +305,17 @@ Status Engine::resolveReversal(TransactionRecord& record, std::optional<PendingM
     record.reversal_pending = true;
     record.reversal_reason = std::string(reason);
   }
-  POSIM_RETURN_IF_ERROR(env_.journal->begin());
-  POSIM_RETURN_IF_ERROR(env_.journal->updatePending(*reversal));
-  POSIM_RETURN_IF_ERROR(env_.journal->update(record));
-  return env_.journal->commit();
+  // Written with the transaction's result, in finish(): until then the reversal stays armed, so
+  // a process that dies before the result is on record reverses the request on restart.
+  resolution_ = *reversal;
+  return Status::ok();
 }
 
 Result<TransactionRecord> Engine::run(const TransactionRequest& request) {
   screens_.clear();
   receipts_.clear();
+  resolution_.reset();
+  original_update_.reset();
   if (config_.terminal == nullptr || env_.journal == nullptr || env_.backend == nullptr ||
       env_.clock == nullptr || env_.steady == nullptr || env_.random == nullptr) {
     return failedPrecondition(
@@ -754,7 +756,7 @@ Result<TransactionRecord> Engine::runReferenced(const TransactionRequest& reques
       break;
     default: break;
   }
-  POSIM_RETURN_IF_ERROR(env_.journal->update(original));
+  original_update_ = std::move(original);  // committed with the record, in finish()
   return finish(record);
 }
 
@@ -1008,7 +1010,18 @@ Result<TransactionRecord> Engine::finish(TransactionRecord& record) {
       receipts_.push_back(receipt.text);
     }
   }
+  // The result, the reversal's resolution and the original's new state: one commit.
+  POSIM_RETURN_IF_ERROR(env_.journal->begin());
+  if (resolution_) {
+    POSIM_RETURN_IF_ERROR(env_.journal->updatePending(*resolution_));
+    resolution_.reset();
+  }
+  if (original_update_) {
+    POSIM_RETURN_IF_ERROR(env_.journal->update(*original_update_));
+    original_update_.reset();
+  }
   POSIM_RETURN_IF_ERROR(env_.journal->update(record));
+  POSIM_RETURN_IF_ERROR(env_.journal->commit());
   note(std::string(acquirer::transactionTypeName(record.type)) + " #" + std::to_string(record.id) +
        " " + record.outcome + (record.response_code.empty() ? "" : " " + record.response_code));
   record.display = screens_;

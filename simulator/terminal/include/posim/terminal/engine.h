@@ -147,8 +147,10 @@ class Engine {
   EngineEnvironment env_;
   std::map<std::int64_t, LocalDateTime> holds_;  // active pre-auth holds -> expiry
   bool holds_loaded_ = false;
-  std::vector<std::string> screens_;   // of the current transaction
-  std::vector<std::string> receipts_;  // of the current transaction
+  std::optional<PendingMessage> resolution_;          // a reversal's new state, for finish()
+  std::optional<TransactionRecord> original_update_;  // the original's new state, for finish()
+  std::vector<std::string> screens_;                  // of the current transaction
+  std::vector<std::string> receipts_;                 // of the current transaction
 };
 
 }  // namespace posim::terminal
