@@ -66,6 +66,27 @@ TEST(CryptoRsaTest, FromPrimesGivesTheSameModulusAndOperation) {
   EXPECT_EQ(*key->privateOperation(block), *ownKey("icc_key").privateOperation(block));
 }
 
+TEST(CryptoRsaTest, PublicOperationIsStableAcrossPlainAndMontgomeryPaths) {
+  // Small exponents run plain square-and-multiply for the first few operations and a Montgomery
+  // context afterwards; larger ones use Montgomery from the start. Every result must agree.
+  const Json& json = *ownChain().find("icc_key");
+  for (const char* e : {"03", "010001", "7FFFFFFF"}) {
+    SCOPED_TRACE(e);
+    auto key = RsaPrivateKey::fromPrimes(hexField(json, "p"), hexField(json, "q"), hexBytes(e));
+    ASSERT_TRUE(key.isOk()) << key.status().toString();
+    Bytes message(key->size(), 0x5A);
+    message[0] = 0x6A;
+    auto signature = key->privateOperation(message);
+    ASSERT_TRUE(signature.isOk());
+    const RsaPublicKey pub = key->publicKey();
+    for (int i = 0; i < 10; ++i) {
+      auto recovered = pub.publicOperation(*signature);
+      ASSERT_TRUE(recovered.isOk()) << recovered.status().toString();
+      EXPECT_EQ(*recovered, message) << "operation " << i;
+    }
+  }
+}
+
 TEST(CryptoRsaTest, RejectsBadKeysAndInputs) {
   EXPECT_FALSE(RsaPublicKey::create(hexBytes("C0FE"), hexBytes("03")).isOk());  // even
   EXPECT_FALSE(RsaPublicKey::create(hexBytes("C0FF"), hexBytes("02")).isOk());  // even e

@@ -1,6 +1,8 @@
 #include "posim/emv/crypto/rsa.h"
 
+#include <atomic>
 #include <cstdlib>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -129,12 +131,26 @@ Bytes sha256(ByteView data) {
 // ---------------------------------------------------------------------------------------------
 // RsaPublicKey
 
+namespace {
+// Public exponents up to this many bits (3, 65537) skip the Montgomery context at first.
+constexpr int kSmallExponentBits = 17;
+// How many operations a small-exponent key does without a Montgomery context. Setting one up
+// (about 5 us for a 1408-bit modulus) costs more than a few plain operations lose, so one-shot
+// keys never build it, while long-lived keys such as CAPKs still get it after a few uses.
+constexpr unsigned kPlainUses = 4;
+}  // namespace
+
 struct RsaPublicKey::State {
   Bytes modulus;
   Bytes exponent;
   BnPtr n;
   BnPtr e;
-  MontPtr mont;
+  MontPtr mont;  // from create() only for exponents above kSmallExponentBits
+  // Small-exponent keys: plain square-and-multiply for the first kPlainUses operations, then a
+  // Montgomery context built once (keys are shared between threads, hence atomic + once_flag).
+  mutable std::atomic<unsigned> uses{0};
+  mutable std::once_flag lazy_mont_once;
+  mutable MontPtr lazy_mont;
 };
 
 RsaPublicKey::RsaPublicKey() = default;
@@ -160,8 +176,14 @@ Result<RsaPublicKey> RsaPublicKey::create(ByteView modulus, ByteView exponent) {
   if (BN_cmp(state->e.get(), state->n.get()) >= 0) {
     return invalidArgument("RSA public exponent is not smaller than the modulus");
   }
-  state->mont = internal::newMont(state->n.get());
-  if (!state->mont) return internalError("BN_MONT_CTX_set failed for the RSA modulus");
+  // EMV public exponents are 3 or 65537: publicOperation exponentiates those by plain
+  // square-and-multiply, which costs less than setting up a Montgomery context (BN_MONT_CTX_set
+  // inverts modulo the word size, several microseconds) for a key that is often used once, such
+  // as a freshly recovered issuer or ICC key. Only larger exponents get a context.
+  if (BN_num_bits(state->e.get()) > kSmallExponentBits) {
+    state->mont = internal::newMont(state->n.get());
+    if (!state->mont) return internalError("BN_MONT_CTX_set failed for the RSA modulus");
+  }
   return RsaPublicKey(std::move(state));
 }
 
@@ -198,7 +220,26 @@ Result<Bytes> RsaPublicKey::publicOperation(ByteView input) const {
   if (BN_cmp(x, state_->n.get()) >= 0) {
     return invalidArgument("RSA input is not smaller than the modulus");
   }
-  if (BN_mod_exp_mont(r, x, state_->e.get(), state_->n.get(), ctx, state_->mont.get()) != 1) {
+  BN_MONT_CTX* mont = state_->mont.get();
+  if (mont == nullptr && state_->uses.fetch_add(1, std::memory_order_relaxed) >= kPlainUses) {
+    std::call_once(state_->lazy_mont_once,
+                   [this] { state_->lazy_mont = internal::newMont(state_->n.get()); });
+    mont = state_->lazy_mont.get();
+  }
+  if (mont == nullptr) {
+    // Left-to-right square-and-multiply; the exponent is public, so no constant time needed.
+    const BIGNUM* e = state_->e.get();
+    const BIGNUM* n = state_->n.get();
+    if (BN_copy(r, x) == nullptr) std::abort();
+    for (int bit = BN_num_bits(e) - 2; bit >= 0; --bit) {
+      if (BN_mod_sqr(r, r, n, ctx) != 1 ||
+          (BN_is_bit_set(e, bit) && BN_mod_mul(r, r, x, n, ctx) != 1)) {
+        return internalError("BIGNUM arithmetic failed in the RSA public operation");
+      }
+    }
+    return internal::bnToBytesPadded(r, n_len);
+  }
+  if (BN_mod_exp_mont(r, x, state_->e.get(), state_->n.get(), ctx, mont) != 1) {
     return internalError("BN_mod_exp_mont failed");
   }
   return internal::bnToBytesPadded(r, n_len);
