@@ -65,6 +65,20 @@ std::string mtiOf(TransactionType type) {
   }
 }
 
+// What a request referring to `original` carries about it (DE 90, DE 37, DE 38). The
+// transmission time is when its request left: card_done_at (the engine sends right after).
+acquirer::OriginalData originalDataOf(const TransactionRecord& original) {
+  acquirer::OriginalData data;
+  data.type = original.type;
+  data.mti = mtiOf(original.type);
+  data.stan = original.stan;
+  data.rrn = original.rrn;
+  data.authorization_code = original.authorization_code;
+  data.transmitted_at = original.card_done_at.value_or(original.started_at);
+  data.amount = original.amount;
+  return data;
+}
+
 // A chip reader without a chip in it: a magstripe transaction needs no Icc.
 class NoChip final : public emv::Icc {
  public:
@@ -663,16 +677,10 @@ Result<TransactionRecord> Engine::runReferenced(const TransactionRequest& reques
     record.stan = r.stan;
     r.transmitted_at = env_.clock->localNow();
     r.batch_number = record.batch_number;
-    acquirer::OriginalData data;
-    data.type = original.type;
-    data.mti = mtiOf(original.type);
-    data.stan = original.stan;
-    data.rrn = original.rrn;
-    data.authorization_code = original.authorization_code;
-    data.transmitted_at = original.authorized_at.value_or(original.started_at);
-    if (original.went_online && original.card_done_at) data.transmitted_at = *original.card_done_at;
-    data.amount = original.amount;
-    r.original = data;
+    r.original = originalDataOf(original);
+    if (!original.went_online || !original.card_done_at) {
+      r.original->transmitted_at = original.authorized_at.value_or(original.started_at);
+    }
     r.reversal_reason = request.reversal_reason;
     reversal.request = std::move(r);
     original.reversal_pending = true;
@@ -698,15 +706,7 @@ Result<TransactionRecord> Engine::runReferenced(const TransactionRequest& reques
   }
 
   Request r = baseRequest(record);
-  acquirer::OriginalData data;
-  data.type = original.type;
-  data.mti = mtiOf(original.type);
-  data.stan = original.stan;
-  data.rrn = original.rrn;
-  data.authorization_code = original.authorization_code;
-  data.transmitted_at = original.card_done_at.value_or(original.started_at);
-  data.amount = original.amount;
-  r.original = data;
+  r.original = originalDataOf(original);
   r.pos_entry_mode = "012";  // keyed from the journal, PIN capable
   if (request.type == TransactionType::kCompletion) r.pos_condition_code = "06";
 

@@ -7,6 +7,8 @@
 
 #include "posim/base/bytes.h"
 
+#include "stored_money.h"
+
 namespace posim::terminal {
 
 namespace {
@@ -37,23 +39,12 @@ CREATE INDEX IF NOT EXISTS pending_state ON pending (state);
 )sql";
 
 std::string moneyText(const Money& m) {
-  return std::to_string(m.minorUnits()) + ":" + std::to_string(m.currency().numeric);
+  return internal::storedMoney(m);
 }
 
 Result<Money> moneyFrom(const Json* j) {
   if (j == nullptr || !j->isString()) return malformed("journal: missing amount");
-  const std::string& text = j->asString();
-  const std::size_t colon = text.find(':');
-  if (colon == std::string::npos) return malformed("journal: bad amount '" + text + "'");
-  try {
-    const std::int64_t minor = std::stoll(text.substr(0, colon));
-    const auto numeric = static_cast<std::uint16_t>(std::stoul(text.substr(colon + 1)));
-    auto currency = currencyByNumeric(numeric);
-    if (!currency) return malformed("journal: unknown currency in '" + text + "'");
-    return Money(minor, *currency);
-  } catch (const std::exception&) {
-    return malformed("journal: bad amount '" + text + "'");
-  }
+  return internal::parseStoredMoney(j->asString());
 }
 
 std::string str(const Json& j, std::string_view key) {

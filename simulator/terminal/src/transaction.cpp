@@ -4,6 +4,8 @@
 
 #include "posim/base/bytes.h"
 
+#include "stored_money.h"
+
 namespace posim::terminal {
 
 std::string_view transactionStatusName(TransactionStatus status) {
@@ -37,25 +39,35 @@ TransactionStatus TransactionRecord::statusAt(Instant now) const {
   return TransactionStatus::kApproved;
 }
 
-namespace {
+namespace internal {
 
-std::string moneyText(const Money& m) {
+std::string storedMoney(const Money& m) {
   return std::to_string(m.minorUnits()) + ":" + std::to_string(m.currency().numeric);
 }
 
-Result<Money> moneyFrom(const std::string& text) {
+Result<Money> parseStoredMoney(std::string_view text) {
   const std::size_t colon = text.find(':');
-  if (colon == std::string::npos) return malformed("journal: bad amount '" + text + "'");
+  const std::string quoted = "'" + std::string(text) + "'";
+  if (colon == std::string_view::npos) return malformed("journal: bad amount " + quoted);
   std::int64_t minor = 0;
   unsigned numeric = 0;
   const char* b = text.data();
   if (std::from_chars(b, b + colon, minor).ec != std::errc() ||
       std::from_chars(b + colon + 1, b + text.size(), numeric).ec != std::errc()) {
-    return malformed("journal: bad amount '" + text + "'");
+    return malformed("journal: bad amount " + quoted);
   }
   auto currency = currencyByNumeric(static_cast<std::uint16_t>(numeric));
-  if (!currency) return malformed("journal: unknown currency " + std::to_string(numeric));
+  if (!currency) return malformed("journal: unknown currency in " + quoted);
   return Money(minor, *currency);
+}
+
+}  // namespace internal
+
+namespace {
+
+using internal::parseStoredMoney;
+std::string moneyText(const Money& m) {
+  return internal::storedMoney(m);
 }
 
 // Reads the fields of one JSON object, remembering the first problem.
@@ -88,7 +100,7 @@ class Reader {
   std::optional<Money> money(std::string_view key) {
     const Json* v = json_.find(key);
     if (v == nullptr || !v->isString()) return std::nullopt;
-    auto m = moneyFrom(v->asString());
+    auto m = parseStoredMoney(v->asString());
     if (!m.isOk()) return fail(m.status()), std::nullopt;
     return *m;
   }
