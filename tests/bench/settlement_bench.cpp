@@ -3,6 +3,7 @@
 // measures the settlement share of it).
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -11,6 +12,7 @@
 
 #include "posim/base/clock.h"
 #include "posim/base/money.h"
+#include "posim/scenarios/settlement_files.h"
 #include "posim/settlement/arrival.h"
 #include "posim/settlement/calendar.h"
 #include "posim/settlement/metrics.h"
@@ -21,26 +23,14 @@ namespace {
 
 constexpr int kTransactions = 10'000;
 
-Date parsedDate(std::string_view text) {
-  return parseDate(text).valueOr(Date{});
-}
-
-// The facts of examples/calendars/cn-2026.yaml, built in code so the benchmark needs no YAML.
-Calendar cn2026() {
-  Calendar calendar;
-  calendar.setName("cn-2026");
-  constexpr std::pair<std::string_view, std::string_view> kHolidays[] = {
-      {"2026-01-01", "2026-01-03"}, {"2026-02-15", "2026-02-23"}, {"2026-04-04", "2026-04-06"},
-      {"2026-05-01", "2026-05-05"}, {"2026-06-19", "2026-06-21"}, {"2026-09-25", "2026-09-27"},
-      {"2026-10-01", "2026-10-07"},
-  };
-  for (const auto& [from, to] : kHolidays) {
-    for (Date d = parsedDate(from); d <= parsedDate(to); d = addDays(d, 1)) calendar.addHoliday(d);
-  }
-  for (std::string_view d :
-       {"2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"}) {
-    calendar.addWorkday(parsedDate(d));
-  }
+// The calendar of examples/calendars/cn-2026.yaml, loaded as posim loads it (once).
+const Calendar& cn2026() {
+  static const Calendar calendar = [] {
+    scenarios::Resolver resolver;
+    auto loaded = scenarios::loadCalendar(std::string_view("cn-2026"), resolver);
+    if (!loaded.isOk()) std::abort();  // the examples are part of the build tree
+    return loaded.value();
+  }();
   return calendar;
 }
 
@@ -79,7 +69,7 @@ Policy t1Policy() {
 
 // computeArrival for each sale, then the arrival-delay distribution and the cash-flow timeline.
 void BM_SettleYearOfSales(benchmark::State& state) {
-  const Calendar calendar = cn2026();
+  const Calendar& calendar = cn2026();
   const std::vector<Sale> sales = yearOfSales();
   Policy policy = t1Policy();
   if (state.range(0) == 1) policy.cycle = Cycle{Cycle::Kind::kCalendarDays, 0};
@@ -105,7 +95,7 @@ BENCHMARK(BM_SettleYearOfSales)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 // One arrival: the cost per transaction the scenario runner pays.
 void BM_ComputeArrival(benchmark::State& state) {
-  const Calendar calendar = cn2026();
+  const Calendar& calendar = cn2026();
   const Policy policy = t1Policy();
   const LocalDateTime t = parseIso8601("2026-09-30T23:30:00+08:00").valueOr({});
   const Money amount(10000, *currencyByAlpha("CNY"));
