@@ -155,14 +155,15 @@ KernelRun::KernelRun(const TerminalProfile& profile, const KernelEnvironment& en
 
 // ---- Recording ----
 
-void KernelRun::emit(TraceKind kind, std::string summary, Bytes data) {
+void KernelRun::emit(TraceKind kind, std::string_view summary, ByteView data) {
+  // Copies only for a listener: without one (load runs, benchmarks) tracing costs nothing.
   if (env_.events == nullptr) return;
   TraceEvent event;
   event.kind = kind;
   event.at = inputs_.at.instant;
   event.source = "kernel";
-  event.summary = std::move(summary);
-  event.data = std::move(data);
+  event.summary = std::string(summary);
+  event.data.assign(data.begin(), data.end());
   env_.events->onEvent(event);
 }
 
@@ -177,7 +178,7 @@ void KernelRun::note(std::string decision) {
   if (!step_.has_value()) beginStep("kernel");
   if (!step_->decision.empty()) step_->decision += "; ";
   step_->decision += decision;
-  emit(TraceKind::kNote, std::move(decision), {});
+  emit(TraceKind::kNote, decision, {});
 }
 
 void KernelRun::endStep() {
@@ -299,32 +300,37 @@ std::optional<ResponseApdu> KernelRun::transmit(const CommandApdu& command) {
     return std::nullopt;
   }
   const bool pin = isPinCommand(command);
-  const std::string name = command.describe();
   // PIN blocks never leave the kernel: the trace and step log carry the header only.
-  const Bytes shown = pin ? Bytes(serialized->begin(), serialized->begin() + 4) : *serialized;
-  emit(TraceKind::kApduCommand, name, shown);
-  ApduExchange record{shown, {}, name, {}};
+  ApduExchange record{pin ? Bytes(serialized->begin(), serialized->begin() + 4) : *serialized,
+                      {},
+                      command.describe(),
+                      {}};
+  const std::string& name = record.command_name;
+  emit(TraceKind::kApduCommand, name, record.command);
   Result<Bytes> raw = icc_.transceive(*serialized);
   if (!raw.isOk()) {
     record.status = raw.status().toString();
-    emit(TraceKind::kNote, "card failed: " + record.status, {});
-    if (step_.has_value()) step_->exchanges.push_back(record);
-    finish(Outcome::kCardError, name + ": " + raw.status().message());
+    if (env_.events != nullptr) emit(TraceKind::kNote, "card failed: " + record.status, {});
+    const std::string reason = name + ": " + raw.status().message();
+    if (step_.has_value()) step_->exchanges.push_back(std::move(record));
+    finish(Outcome::kCardError, reason);
     return std::nullopt;
   }
-  record.response = *raw;
   Result<ResponseApdu> response = ResponseApdu::parse(*raw);
   if (!response.isOk()) {
     record.status = "malformed response " + toHex(*raw);
     emit(TraceKind::kApduResponse, record.status, *raw);
-    if (step_.has_value()) step_->exchanges.push_back(record);
-    finish(Outcome::kTerminated,
-           "card error: " + name + " answered " + toHex(*raw) + " (no status word)");
+    const std::string reason =
+        "card error: " + name + " answered " + toHex(*raw) + " (no status word)";
+    record.response = std::move(raw).value();
+    if (step_.has_value()) step_->exchanges.push_back(std::move(record));
+    finish(Outcome::kTerminated, reason);
     return std::nullopt;
   }
   record.status = response->describe();
   emit(TraceKind::kApduResponse, record.status, *raw);
-  if (step_.has_value()) step_->exchanges.push_back(record);
+  record.response = std::move(raw).value();
+  if (step_.has_value()) step_->exchanges.push_back(std::move(record));
   return std::move(response).value();
 }
 
@@ -416,7 +422,7 @@ KernelResult KernelRun::run() {
   if (result_.cvm.empty()) result_.cvm = "no CVM";
   const std::string pan = panDigits();
   if (!pan.empty()) result_.masked_pan = maskPan(pan);
-  result_.data = data_;
+  result_.data = std::move(data_);  // run() is the last use of this KernelRun
   return std::move(result_);
 }
 

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "posim/emv/apdu.h"
@@ -128,7 +129,7 @@ class KernelRun {
   void endStep();
   // Ends the run with an outcome.
   State finish(Outcome outcome, std::string reason);
-  void emit(TraceKind kind, std::string summary, Bytes data);
+  void emit(TraceKind kind, std::string_view summary, ByteView data);
 
   const TerminalProfile& profile_;
   const KernelEnvironment& env_;

@@ -1,6 +1,8 @@
 #include "posim/emv/crypto/key_derivation.h"
 
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "posim/emv/crypto/cipher.h"
 
@@ -48,13 +50,11 @@ std::string_view iccMkOptionName(IccMkOption option) {
   return option == IccMkOption::kA ? "A" : "B";
 }
 
-Result<IccMasterKey> deriveIccMasterKey(IccMkOption option, ByteView imk, std::string_view pan,
-                                        std::string_view psn) {
-  POSIM_RETURN_IF_ERROR(checkLength("imk", imk, {16}));
-  POSIM_RETURN_IF_ERROR(internal::checkDigits("pan", pan, kPanMinDigits, kPanMaxDigits));
-  POSIM_ASSIGN_OR_RETURN(std::string psn2, internal::normalizePsn(psn));
-  const std::string pan_psn = std::string(pan) + psn2;
+namespace {
 
+// Book 2 A1.4 for a validated PAN and the PAN ‖ two-digit PSN string.
+Result<IccMasterKey> deriveIccMasterKeyUncached(IccMkOption option, ByteView imk,
+                                                std::string_view pan, const std::string& pan_psn) {
   IccMasterKey out;
   std::string y_digits;
   if (option == IccMkOption::kB && pan.size() > 16) {
@@ -69,6 +69,34 @@ Result<IccMasterKey> deriveIccMasterKey(IccMkOption option, ByteView imk, std::s
   POSIM_ASSIGN_OR_RETURN(out.key_no_parity, encryptBothHalves(imk, out.y, y_inverted));
   out.key = withOddParity(out.key_no_parity);
   return out;
+}
+
+}  // namespace
+
+Result<IccMasterKey> deriveIccMasterKey(IccMkOption option, ByteView imk, std::string_view pan,
+                                        std::string_view psn) {
+  POSIM_RETURN_IF_ERROR(checkLength("imk", imk, {16}));
+  POSIM_RETURN_IF_ERROR(internal::checkDigits("pan", pan, kPanMinDigits, kPanMaxDigits));
+  POSIM_ASSIGN_OR_RETURN(std::string psn2, internal::normalizePsn(psn));
+  const std::string pan_psn = std::string(pan) + psn2;
+
+  // An issuer derives the same card's master key for every ARQC and ARPC: derived keys are
+  // kept by (option, IMK, PAN, PSN) in a bounded table (cleared when full), thread-safe.
+  static std::mutex memo_mutex;
+  static std::unordered_map<std::string, IccMasterKey> memo;
+  std::string memo_key(1, static_cast<char>(option));
+  memo_key.append(reinterpret_cast<const char*>(imk.data()), imk.size());
+  memo_key += pan_psn;
+  {
+    std::lock_guard<std::mutex> lock(memo_mutex);
+    if (auto it = memo.find(memo_key); it != memo.end()) return it->second;
+  }
+  POSIM_ASSIGN_OR_RETURN(IccMasterKey derived,
+                         deriveIccMasterKeyUncached(option, imk, pan, pan_psn));
+  std::lock_guard<std::mutex> lock(memo_mutex);
+  if (memo.size() >= 1024) memo.clear();
+  memo.emplace(std::move(memo_key), derived);
+  return derived;
 }
 
 Result<IccMasterKey> deriveIccMasterKey(ByteView imk, std::string_view pan, std::string_view psn) {

@@ -1,7 +1,10 @@
 #include "posim/emv/crypto/oda.h"
 
 #include <algorithm>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <unordered_map>
 
 #include "posim/base/pan.h"
 
@@ -54,6 +57,46 @@ OdaFailure fail(OdaFailureReason reason, std::string detail, ByteView recovered 
 std::string hexByte(std::uint8_t b) {
   const std::uint8_t one[1] = {b};
   return toHex(one);
+}
+
+// Memo tables for the certificate steps. A card presents the same issuer and ICC certificates
+// in every transaction, and their recovery (an RSA public operation, a hash and the set-up of
+// the recovered key) is a pure function of the exact bytes: the tables keep what those bytes gave
+// so that a later transaction with the same bytes skips the work. Only successes are kept; every
+// check that depends on the transaction (identifier against the PAN, expiry against the date,
+// revocation) still runs on each call. Bounded: a table that reaches kMemoLimit entries starts
+// over, which keeps memory flat when certificates keep changing.
+constexpr std::size_t kMemoLimit = 256;
+
+template <typename T>
+class Memo {
+ public:
+  std::optional<T> find(const std::string& key) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = table_.find(key);
+    if (it == table_.end()) return std::nullopt;
+    return it->second;
+  }
+  void insert(std::string key, const T& value) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (table_.size() >= kMemoLimit) table_.clear();
+    table_.insert_or_assign(std::move(key), value);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, T> table_;
+};
+
+// Length-prefixed concatenation: distinct byte sequences give distinct keys.
+void appendKeyPart(std::string& key, ByteView part) {
+  const auto size = static_cast<std::uint32_t>(part.size());
+  for (int shift : {24, 16, 8, 0}) key.push_back(static_cast<char>((size >> shift) & 0xFF));
+  key.append(reinterpret_cast<const char*>(part.data()), part.size());
+}
+
+void appendKeyPart(std::string& key, std::string_view part) {
+  appendKeyPart(key, ByteView(reinterpret_cast<const std::uint8_t*>(part.data()), part.size()));
 }
 
 // Book 2 steps 1-4, common to every format: the input has the key's length, recovers to a block
@@ -207,6 +250,19 @@ OdaOutcome<RecoveredCertificate> recoverCertificateFields(const RsaPublicKey& ke
                                                           ByteView certificate, ByteView remainder,
                                                           ByteView exponent,
                                                           ByteView extra_hash_input) {
+  static Memo<RecoveredCertificate> memo;
+  std::string memo_key;
+  memo_key.reserve(64 + key.size() + certificate.size() + remainder.size() +
+                   extra_hash_input.size());
+  appendKeyPart(memo_key, layout.what);
+  appendKeyPart(memo_key, key.modulus());
+  appendKeyPart(memo_key, key.exponent());
+  appendKeyPart(memo_key, certificate);
+  appendKeyPart(memo_key, remainder);
+  appendKeyPart(memo_key, exponent);
+  appendKeyPart(memo_key, extra_hash_input);
+  if (std::optional<RecoveredCertificate> known = memo.find(memo_key)) return std::move(*known);
+
   auto recovered = recoverBlock(key, certificate, layout.format, layout.fixed_length, layout.what);
   if (!recovered) return recovered.failure();
   Bytes block = std::move(recovered).value();
@@ -229,6 +285,7 @@ OdaOutcome<RecoveredCertificate> recoverCertificateFields(const RsaPublicKey& ke
   const ByteView hash_bytes = hashResult(block);
   cert.hash.assign(hash_bytes.begin(), hash_bytes.end());
   cert.recovered = std::move(block);
+  memo.insert(std::move(memo_key), cert);
   return cert;
 }
 
@@ -280,12 +337,23 @@ OdaOutcome<RecoveredCertificate> finishCertificate(RecoveredCertificate cert,
   const ByteView leftmost = ByteView(block).subspan(pk_alg_at + 3, std::min(key_length, room));
   Bytes modulus(leftmost.begin(), leftmost.end());
   append(modulus, remainder);
+  // The same certified key in every transaction of a card: one RsaPublicKey for it, which also
+  // lets that key build its Montgomery context once it is used often (rsa.h).
+  static Memo<RsaPublicKey> keys;
+  std::string key_id;
+  appendKeyPart(key_id, modulus);
+  appendKeyPart(key_id, exponent);
+  if (std::optional<RsaPublicKey> known = keys.find(key_id)) {
+    cert.public_key = std::move(*known);
+    return cert;
+  }
   auto key = RsaPublicKey::create(modulus, exponent);
   if (!key.isOk()) {
     return fail(OdaFailureReason::kPublicKeyInvalid,
                 std::string(layout.what) + ": " + key.status().message(), block);
   }
   cert.public_key = std::move(key).value();
+  keys.insert(std::move(key_id), cert.public_key);
   return cert;
 }
 

@@ -844,6 +844,9 @@ Result<int> Engine::recover() {
 }
 
 Status Engine::sendPending(bool include_armed) {
+  // Most transactions find the queue empty: ask before reading it.
+  POSIM_ASSIGN_OR_RETURN(bool queued, env_.journal->hasPending(include_armed));
+  if (!queued) return Status::ok();
   POSIM_ASSIGN_OR_RETURN(std::vector<PendingMessage> queue, env_.journal->pending(include_armed));
   if (queue.empty()) return Status::ok();
   // Reversals before advices (DOMAIN.md §4.4), each kind oldest first.

@@ -1,12 +1,16 @@
 #include "posim/terminal/journal.h"
 
+#include <cstdlib>
 #include <map>
+#include <optional>
+#include <set>
 #include <utility>
 
 #include <sqlite3.h>
 
 #include "posim/base/bytes.h"
 
+#include "json_text.h"
 #include "stored_money.h"
 
 namespace posim::terminal {
@@ -38,10 +42,6 @@ CREATE TABLE IF NOT EXISTS pending (
 CREATE INDEX IF NOT EXISTS pending_state ON pending (state);
 )sql";
 
-std::string moneyText(const Money& m) {
-  return internal::storedMoney(m);
-}
-
 Result<Money> moneyFrom(const Json* j) {
   if (j == nullptr || !j->isString()) return malformed("journal: missing amount");
   return internal::parseStoredMoney(j->asString());
@@ -68,41 +68,53 @@ std::string_view pendingStateName(PendingMessage::State state) {
   return "pending";
 }
 
-Json requestToJson(const acquirer::Request& r) {
-  Json j = Json::object();
-  j["type"] = std::string(acquirer::transactionTypeName(r.type));
-  j["advice"] = r.kind == acquirer::MessageKind::kAdvice;
-  j["repeat"] = r.repeat;
-  j["pan"] = r.pan;
-  j["psn"] = r.pan_sequence_number;
-  j["track2"] = r.track2;
-  j["expiry"] = r.expiry_yymm;
-  j["pos_entry_mode"] = r.pos_entry_mode;
-  j["pos_condition_code"] = r.pos_condition_code;
-  j["icc_data"] = toHex(r.icc_data);
-  j["amount"] = moneyText(r.amount);
-  if (r.other_amount) j["other_amount"] = moneyText(*r.other_amount);
-  j["stan"] = r.stan;
-  j["transmitted_at"] = formatIso8601(r.transmitted_at);
-  j["terminal_id"] = r.terminal_id;
-  j["merchant_id"] = r.merchant_id;
-  j["mcc"] = r.merchant_category_code;
-  j["batch"] = static_cast<std::int64_t>(r.batch_number);
+std::string requestJsonText(const acquirer::Request& r) {
+  std::string out;
+  out.reserve(1024);
+  internal::JsonObjectText j(out);
+  j.string("type", acquirer::transactionTypeName(r.type));
+  j.boolean("advice", r.kind == acquirer::MessageKind::kAdvice);
+  j.boolean("repeat", r.repeat);
+  j.string("pan", r.pan);
+  j.string("psn", r.pan_sequence_number);
+  j.string("track2", r.track2);
+  j.string("expiry", r.expiry_yymm);
+  j.string("pos_entry_mode", r.pos_entry_mode);
+  j.string("pos_condition_code", r.pos_condition_code);
+  j.string("icc_data", toHex(r.icc_data));
+  j.money("amount", r.amount);
+  if (r.other_amount) j.money("other_amount", *r.other_amount);
+  j.string("stan", r.stan);
+  j.time("transmitted_at", r.transmitted_at);
+  j.string("terminal_id", r.terminal_id);
+  j.string("merchant_id", r.merchant_id);
+  j.string("mcc", r.merchant_category_code);
+  j.integer("batch", static_cast<std::int64_t>(r.batch_number));
   if (r.original) {
-    Json o = Json::object();
-    o["type"] = std::string(acquirer::transactionTypeName(r.original->type));
-    o["mti"] = r.original->mti;
-    o["stan"] = r.original->stan;
-    o["rrn"] = r.original->rrn;
-    o["auth_code"] = r.original->authorization_code;
-    o["transmitted_at"] = formatIso8601(r.original->transmitted_at);
-    o["amount"] = moneyText(r.original->amount);
-    j["original"] = std::move(o);
+    j.objectKey("original");
+    internal::JsonObjectText o(out);
+    o.string("type", acquirer::transactionTypeName(r.original->type));
+    o.string("mti", r.original->mti);
+    o.string("stan", r.original->stan);
+    o.string("rrn", r.original->rrn);
+    o.string("auth_code", r.original->authorization_code);
+    o.time("transmitted_at", r.original->transmitted_at);
+    o.money("amount", r.original->amount);
+    o.close();
   }
-  j["reversal_reason"] = r.reversal_reason;
-  j["offline_auth_code"] = r.offline_authorization_code;
+  j.string("reversal_reason", r.reversal_reason);
+  j.string("offline_auth_code", r.offline_authorization_code);
   // The PIN block is never stored: a reversal or advice does not carry one.
-  return j;
+  j.close();
+  return out;
+}
+
+Json requestToJson(const acquirer::Request& r) {
+  // One serialiser: the tree is the parse of the text (requestToJson(r).dump() ==
+  // requestJsonText(r)).
+  Result<Json> json = Json::parse(requestJsonText(r));
+  if (!json.isOk()) std::abort();  // requestJsonText only writes valid JSON
+  return std::move(json).value();
 }
 
 Result<acquirer::Request> requestFromJson(const Json& j) {
@@ -194,6 +206,23 @@ struct Journal::Db {
   sqlite3* db = nullptr;
   StatementCache cache{db};
   int depth = 0;  // nesting of begin()/commit()
+  // An in-memory journal has no other connection, so nothing but this object changes its
+  // counters: it keeps them here as well (written through) and reads no row to count. Key: the
+  // counter's name; value: its stored value, nullopt when it has no row yet.
+  bool sole_writer = false;
+  std::map<std::string, std::optional<std::int64_t>, std::less<>> counters;
+  // Likewise the ids of the queued messages in the armed and pending states (an in-memory
+  // journal starts empty), so that hasPending() reads nothing.
+  std::set<std::int64_t> armed_ids;
+  std::set<std::int64_t> pending_ids;
+
+  void track(const PendingMessage& message) {
+    if (!sole_writer) return;
+    armed_ids.erase(message.id);
+    pending_ids.erase(message.id);
+    if (message.state == PendingMessage::State::kArmed) armed_ids.insert(message.id);
+    if (message.state == PendingMessage::State::kPending) pending_ids.insert(message.id);
+  }
 
   ~Db() {
     cache.clear();
@@ -257,17 +286,28 @@ class Statement {
 
 Result<std::int64_t> counterNext(StatementCache& db, const char* name, std::int64_t first,
                                  std::int64_t last) {
-  // One statement: the first use stores `first`, later ones count up and wrap after `last`.
-  Statement next(db,
-                 "INSERT INTO counters (name, value) VALUES (?1, ?2) "
-                 "ON CONFLICT (name) DO UPDATE SET value = "
-                 "CASE WHEN value >= ?3 THEN ?2 ELSE value + 1 END RETURNING value");
-  if (!next.ok()) return next.failure("counting");
-  next.bind(1, std::string_view(name)).bind(2, first).bind(3, last);
-  if (next.step() != SQLITE_ROW) return next.failure("counting");
-  const std::int64_t value = next.integer(0);
-  if (next.step() != SQLITE_DONE) return next.failure("counting");
-  return value;
+  // The first use stores `first`, later ones count up and wrap after `last`. A read and a plain
+  // write: one UPSERT ... RETURNING did the same but opened an ephemeral table on every call,
+  // several times the cost of both. REQUIRES: a transaction (the Journal methods open one).
+  std::optional<std::int64_t> current;
+  {
+    Statement read(db, "SELECT value FROM counters WHERE name = ?1");
+    if (!read.ok()) return read.failure("counting");
+    read.bind(1, std::string_view(name));
+    const int rc = read.step();
+    if (rc == SQLITE_ROW) {
+      current = read.integer(0);
+    } else if (rc != SQLITE_DONE) {
+      return read.failure("counting");
+    }
+  }
+  const std::int64_t next = !current || *current >= last ? first : *current + 1;
+  Statement write(db, current ? "UPDATE counters SET value = ?2 WHERE name = ?1"
+                              : "INSERT INTO counters (name, value) VALUES (?1, ?2)");
+  if (!write.ok()) return write.failure("counting");
+  write.bind(1, std::string_view(name)).bind(2, next);
+  if (write.step() != SQLITE_DONE) return write.failure("counting");
+  return next;
 }
 
 Result<std::int64_t> counterValue(StatementCache& db, const char* name, std::int64_t initial) {
@@ -320,6 +360,11 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, JournalO
   if (!memory) {
     Status wal = db->exec("PRAGMA journal_mode=WAL");
     if (!wal.isOk()) return ioError("journal " + path + ": " + wal.message());
+  } else {
+    // An in-memory journal dies with the process, and the journal never rolls a transaction
+    // back: the rollback journal (a copy of every page a transaction changes) has nothing to
+    // protect there and costs a page copy per changed page per commit.
+    POSIM_RETURN_IF_ERROR(db->exec("PRAGMA journal_mode=OFF"));
   }
   POSIM_RETURN_IF_ERROR(db->exec(options.durability == Durability::kPowerLoss
                                      ? "PRAGMA synchronous=FULL"
@@ -344,6 +389,7 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, JournalO
       if (write.step() != SQLITE_DONE) return write.failure("writing the schema version");
     }
   }
+  db->sole_writer = memory;
   return std::unique_ptr<Journal>(new Journal(path, std::move(db)));
 }
 
@@ -365,18 +411,59 @@ Status Journal::commit() {
   return Status::ok();
 }
 
+Result<std::int64_t> Journal::advanceCounter(const char* name) {
+  constexpr std::int64_t kFirst = 1;
+  constexpr std::int64_t kLast = 999999;
+  if (db_->sole_writer) {
+    auto known = db_->counters.find(std::string_view(name));
+    if (known != db_->counters.end() && known->second.has_value()) {
+      const std::int64_t next = *known->second >= kLast ? kFirst : *known->second + 1;
+      Statement write(db_->cache, "UPDATE counters SET value = ?2 WHERE name = ?1");
+      if (!write.ok()) return write.failure("counting");
+      write.bind(1, std::string_view(name)).bind(2, next);
+      if (write.step() != SQLITE_DONE) return write.failure("counting");
+      known->second = next;
+      return next;
+    }
+  }
+  // Read and write in one transaction (a no-op nesting level inside the caller's).
+  POSIM_RETURN_IF_ERROR(begin());
+  Result<std::int64_t> v = counterNext(db_->cache, name, kFirst, kLast);
+  Status committed = commit();
+  if (!v.isOk()) return v;
+  POSIM_RETURN_IF_ERROR(committed);
+  if (db_->sole_writer) db_->counters.insert_or_assign(std::string(name), *v);
+  return v;
+}
+
 Result<std::string> Journal::nextStan() {
-  POSIM_ASSIGN_OR_RETURN(std::int64_t v, counterNext(db_->cache, "stan", 1, 999999));
+  POSIM_ASSIGN_OR_RETURN(std::int64_t v, advanceCounter("stan"));
   return pad6(v);
 }
 
 Result<std::uint32_t> Journal::nextInvoice() {
-  POSIM_ASSIGN_OR_RETURN(std::int64_t v, counterNext(db_->cache, "invoice", 1, 999999));
+  POSIM_ASSIGN_OR_RETURN(std::int64_t v, advanceCounter("invoice"));
   return static_cast<std::uint32_t>(v);
 }
 
 Result<std::uint32_t> Journal::batchNumber() {
-  POSIM_ASSIGN_OR_RETURN(std::int64_t v, counterValue(db_->cache, "batch", 1));
+  constexpr std::int64_t kInitial = 1;
+  if (db_->sole_writer) {
+    auto known = db_->counters.find(std::string_view("batch"));
+    if (known != db_->counters.end()) {
+      return static_cast<std::uint32_t>(known->second.value_or(kInitial));
+    }
+    // Learn whether the row exists, then answer from memory from now on.
+    Statement read(db_->cache, "SELECT value FROM counters WHERE name = 'batch'");
+    if (!read.ok()) return read.failure("reading a counter");
+    const int rc = read.step();
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) return read.failure("reading a counter");
+    std::optional<std::int64_t> stored;
+    if (rc == SQLITE_ROW) stored = read.integer(0);
+    db_->counters.insert_or_assign("batch", stored);
+    return static_cast<std::uint32_t>(stored.value_or(kInitial));
+  }
+  POSIM_ASSIGN_OR_RETURN(std::int64_t v, counterValue(db_->cache, "batch", kInitial));
   return static_cast<std::uint32_t>(v);
 }
 
@@ -393,6 +480,7 @@ Status Journal::setCounter(std::string_view name, std::int64_t value) {
   if (!write.ok()) return write.failure("setting a counter");
   write.bind(1, name).bind(2, value);
   if (write.step() != SQLITE_DONE) return write.failure("setting a counter");
+  if (db_->sole_writer) db_->counters.insert_or_assign(std::string(name), value);
   return Status::ok();
 }
 
@@ -403,6 +491,7 @@ Result<std::uint32_t> Journal::closeBatch() {
   Statement write(db_->cache, "INSERT OR REPLACE INTO counters (name, value) VALUES ('batch', ?1)");
   write.bind(1, next);
   if (write.step() != SQLITE_DONE) return write.failure("closing the batch");
+  if (db_->sole_writer) db_->counters.insert_or_assign("batch", next);
   return static_cast<std::uint32_t>(next);
 }
 
@@ -411,7 +500,7 @@ Status Journal::insert(TransactionRecord& record) {
   Statement stmt(db_->cache,
                  "INSERT INTO transactions (type, batch, stan, record) VALUES (?1, ?2, ?3, ?4)");
   if (!stmt.ok()) return stmt.failure("inserting a transaction");
-  const std::string json = recordToJson(record).dump();
+  const std::string json = recordJsonText(record);
   stmt.bind(1, acquirer::transactionTypeName(record.type))
       .bind(2, static_cast<std::int64_t>(record.batch_number))
       .bind(3, std::string_view(record.stan))
@@ -426,7 +515,7 @@ Status Journal::update(const TransactionRecord& record) {
                  "UPDATE transactions SET type = ?1, batch = ?2, stan = ?3, record = ?4 "
                  "WHERE id = ?5");
   if (!stmt.ok()) return stmt.failure("updating a transaction");
-  const std::string json = recordToJson(record).dump();
+  const std::string json = recordJsonText(record);
   stmt.bind(1, acquirer::transactionTypeName(record.type))
       .bind(2, static_cast<std::int64_t>(record.batch_number))
       .bind(3, std::string_view(record.stan))
@@ -483,7 +572,7 @@ Status Journal::addPending(PendingMessage& message) {
                  "INSERT INTO pending (kind, state, transaction_id, request, attempts, "
                  "response_code) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
   if (!stmt.ok()) return stmt.failure("queueing a message");
-  const std::string request = requestToJson(message.request).dump();
+  const std::string request = requestJsonText(message.request);
   stmt.bind(1, pendingKindName(message.kind))
       .bind(2, pendingStateName(message.state))
       .bind(3, message.transaction_id)
@@ -492,6 +581,7 @@ Status Journal::addPending(PendingMessage& message) {
       .bind(6, std::string_view(message.response_code));
   if (stmt.step() != SQLITE_DONE) return stmt.failure("queueing a message");
   message.id = sqlite3_last_insert_rowid(db_->db);
+  db_->track(message);
   return Status::ok();
 }
 
@@ -500,7 +590,7 @@ Status Journal::updatePending(const PendingMessage& message) {
                  "UPDATE pending SET state = ?1, request = ?2, attempts = ?3, response_code = ?4 "
                  "WHERE id = ?5");
   if (!stmt.ok()) return stmt.failure("updating a queued message");
-  const std::string request = requestToJson(message.request).dump();
+  const std::string request = requestJsonText(message.request);
   stmt.bind(1, pendingStateName(message.state))
       .bind(2, std::string_view(request))
       .bind(3, static_cast<std::int64_t>(message.attempts))
@@ -510,6 +600,7 @@ Status Journal::updatePending(const PendingMessage& message) {
   if (sqlite3_changes(db_->db) != 1) {
     return notFound("journal: no queued message " + std::to_string(message.id));
   }
+  db_->track(message);
   return Status::ok();
 }
 
@@ -537,6 +628,23 @@ Result<std::vector<PendingMessage>> Journal::pending(bool include_armed) const {
                                  "response_code FROM pending WHERE state = 'pending' ORDER BY id");
   if (!stmt.ok()) return stmt.failure("reading the queue");
   return readPending(stmt);
+}
+
+Result<bool> Journal::hasPending(bool include_armed) const {
+  if (db_->sole_writer) {
+    return !db_->pending_ids.empty() || (include_armed && !db_->armed_ids.empty());
+  }
+  // One equality look-up per state: an IN list would build an ephemeral table on every call.
+  for (const char* state : {"pending", "armed"}) {
+    if (!include_armed && std::string_view(state) == "armed") break;
+    Statement stmt(db_->cache, "SELECT 1 FROM pending WHERE state = ?1 LIMIT 1");
+    if (!stmt.ok()) return stmt.failure("reading the queue");
+    stmt.bind(1, std::string_view(state));
+    const int rc = stmt.step();
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) return stmt.failure("reading the queue");
+  }
+  return false;
 }
 
 Result<std::vector<PendingMessage>> Journal::allPending() const {

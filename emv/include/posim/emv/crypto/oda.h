@@ -13,7 +13,9 @@
 // DDA failed, CDA failed, Book 3 §10.3). So these functions return an OdaOutcome, which holds
 // either the recovered data or an OdaFailure naming the Book 2 step that failed.
 //
-// All functions are pure (no state, no I/O) and thread-safe.
+// All functions are pure (no I/O, same answer for the same input) and thread-safe. Certificate
+// recoveries are memoised by their exact input bytes (a bounded table behind a mutex), so a card
+// presenting the same certificates again costs no RSA operation for them.
 #pragma once
 
 #include <chrono>

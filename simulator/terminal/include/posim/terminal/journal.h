@@ -11,6 +11,11 @@
 // in the WAL before the call returns; an operating system crash or power loss may lose the last
 // commits. kPowerLoss uses synchronous=FULL (an fsync per commit) for that case.
 //
+// An in-memory journal (":memory:") is seen by no other connection: it also keeps the counters
+// and which queued messages are open in memory (every change is still written), and reads
+// neither back. It has no rollback journal (journal_mode=OFF): it dies with the process, and
+// nothing here rolls back.
+//
 // Not thread-safe: one journal per terminal, used by one engine.
 #pragma once
 
@@ -89,6 +94,8 @@ class Journal {
   // Every message in kPending (and, when `include_armed`, kArmed) state, oldest first.
   Result<std::vector<PendingMessage>> pending(bool include_armed = false) const;
   Result<std::vector<PendingMessage>> allPending() const;  // every state, by id
+  // Whether pending(include_armed) would return anything (without reading the messages).
+  Result<bool> hasPending(bool include_armed = false) const;
 
   // Several changes as one commit: begin(); ...; commit(). Nested calls are counted.
   Status begin();
@@ -97,6 +104,7 @@ class Journal {
  private:
   struct Db;
   Journal(std::string path, std::unique_ptr<Db> db);
+  Result<std::int64_t> advanceCounter(const char* name);  // stan, invoice: 1..999999
   std::string path_;
   std::unique_ptr<Db> db_;
 };
@@ -104,6 +112,8 @@ class Journal {
 // The JSON form of a request in the queue (PAN in clear: the journal is the terminal's own
 // storage).
 Json requestToJson(const acquirer::Request& request);
+// requestToJson(request).dump(), written directly (what the journal stores).
+std::string requestJsonText(const acquirer::Request& request);
 Result<acquirer::Request> requestFromJson(const Json& json);
 
 }  // namespace posim::terminal

@@ -123,6 +123,8 @@ struct TransactionRecord {
 // The journal's JSON form of a record (every field above but display and receipts; the PAN is
 // kept in clear in the journal only, which a real terminal would encrypt: see docs).
 Json recordToJson(const TransactionRecord& record);
+// recordToJson(record).dump(), written directly (the journal's form, without the tree).
+std::string recordJsonText(const TransactionRecord& record);
 Result<TransactionRecord> recordFromJson(const Json& json);
 
 }  // namespace posim::terminal
