@@ -11,7 +11,7 @@ constexpr std::array kCommands = {
     Command{"run",
             "posim run SCENARIO... [--report F.json] [--junit F.xml] [--csv F.csv] [--trace F] "
             "[--seed N] [--backend embedded|iso8583://HOST:PORT?dialect=..&framing=..] "
-            "[--shard K/N] [--journal F] [--quiet]",
+            "[--shard K/N] [--journal F] [--pcap F] [--quiet]",
             "run scenarios (files or directories), check their expectations, write reports",
             &runRun},
     Command{"validate", "posim validate SCENARIO...",
@@ -23,6 +23,25 @@ constexpr std::array kCommands = {
             "list the example terminal profiles (examples/terminals/)", &runTerminals},
     Command{"calendars", "posim calendars [--json]",
             "list the business calendars (examples/calendars/)", &runCalendars},
+    Command{"host",
+            "posim host [--listen 127.0.0.1:8583] [--dialect NAME|FILE] [--framing NAME] "
+            "[--config F] [--seed N] [--mac-key HEX] [--tls-cert F --tls-key F] "
+            "[--fault SPEC]... [--pcap F] [--quiet]",
+            "serve the embedded acquirer over ISO 8583 TCP until SIGINT/SIGTERM (exit 4 when it "
+            "cannot listen)",
+            &runHost},
+    Command{"dialects", "posim dialects [--json]",
+            "list the built-in ISO 8583 dialects (id, flavour, description)", &runDialects},
+    Command{"iso8583 decode",
+            "posim iso8583 decode --dialect NAME|FILE [--framing binary2|ascii4|bcd2|none] "
+            "[--json] HEX|-",
+            "decode an ISO 8583 message field by field (exit 3 with byte offsets when malformed)",
+            &runIso8583Decode},
+    Command{"iso8583 encode",
+            "posim iso8583 encode --dialect NAME|FILE [--framing binary2|ascii4|bcd2|none] "
+            "[JSON|-]",
+            "encode {\"mti\", \"fields\"} JSON (b fields as hex) into an ISO 8583 message in hex",
+            &runIso8583Encode},
     Command{"report merge", "posim report merge F.json... [-o OUT]",
             "join the JSON reports of CI shards into one suite report", &runReportMerge},
     Command{"emv decode", "posim emv decode HEX|- [--json] [--response] [--scheme NAME]",

@@ -16,6 +16,14 @@ int runTerminals(const Args& args, Io& io);
 int runCalendars(const Args& args, Io& io);
 int runReportMerge(const Args& args, Io& io);
 
+// posim host: the embedded acquirer behind an ISO 8583 TCP server (host_command.cpp).
+int runHost(const Args& args, Io& io);
+
+// ISO 8583 (iso8583_command.cpp).
+int runIso8583Decode(const Args& args, Io& io);
+int runIso8583Encode(const Args& args, Io& io);
+int runDialects(const Args& args, Io& io);
+
 int runEmvDecode(const Args& args, Io& io);
 int runEmvRun(const Args& args, Io& io);
 

@@ -1,4 +1,5 @@
 // posim run SCENARIO... [--report F.json] [--junit F.xml] [--csv F.csv] [--trace F] [--seed N]
+//           [--pcap F]
 //                      [--backend ID|URL] [--shard K/N] [--journal F] [--quiet]
 //
 // Validates every scenario file first (nothing runs when one is invalid: exit 3), runs the
@@ -14,6 +15,7 @@
 
 #include <unistd.h>
 
+#include "posim/acquirer/pcap.h"
 #include "posim/acquirer/registry.h"
 #include "posim/base/clock.h"
 #include "posim/base/event_sink.h"
@@ -108,6 +110,8 @@ int runRun(const Args& args, Io& io) {
       "iso8583://HOST:PORT?dialect=NAME&framing=NAME")(
       "shard", po::value<std::string>(),
       "run part K of N (K/N): the files whose position in the sorted list, modulo N, is K-1")(
+      "pcap", po::value<std::string>(),
+      "write the ISO 8583 TCP exchanges (iso8583 backends) as a pcap capture to this file")(
       "journal", po::value<std::string>(),
       "keep the terminal journal in this SQLite file (one scenario only; default: in memory)")(
       "quiet,q", "do not print the summary");
@@ -179,6 +183,14 @@ int runRun(const Args& args, Io& io) {
     run_options.events = trace.get();
   }
 
+  std::unique_ptr<acquirer::PcapWriter> pcap;
+  if (values.count("pcap") > 0) {
+    auto opened = acquirer::PcapWriter::open(values["pcap"].as<std::string>());
+    if (!opened.isOk()) return reportError(io, opened.status());
+    pcap = std::move(opened).value();
+    run_options.wire_tap = pcap.get();
+  }
+
   // The shell owns the real clock; the core only measures latencies with it.
   const RealSteadyClock steady;
   run_options.steady = &steady;
@@ -200,6 +212,10 @@ int runRun(const Args& args, Io& io) {
     runs.push_back(std::move(run).value());
   }
   progress.clear();
+  if (pcap) {
+    const Status closed = pcap->close();
+    if (!closed.isOk()) return reportError(io, closed);
+  }
   if (trace_file.is_open()) {
     trace_file.close();
     if (!trace_file) return reportError(io, ioError("cannot write the trace file"));

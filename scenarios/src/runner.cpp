@@ -16,6 +16,8 @@
 #include "posim/emv/card_profile.h"
 #include "posim/emv/tvr.h"
 #include "posim/emv/virtual_card.h"
+#include "posim/scenarios/dialect_files.h"
+#include "posim/scenarios/host_setup.h"
 #include "posim/terminal/devices.h"
 #include "posim/terminal/engine.h"
 #include "posim/terminal/journal.h"
@@ -183,7 +185,7 @@ class Runner {
         options_(options),
         backends_(backends),
         clock_(scenario.start),
-        host_random_(deriveSeed(options.seed, kHostStream)) {}
+        host_random_(hostRandomSeed(options.seed)) {}
 
   Result<RunResult> run() {
     if (options_.steady == nullptr) {
@@ -242,30 +244,17 @@ class Runner {
  private:
   Status setUp() {
     const std::uint64_t seed = options_.seed;
-    issuer_ = scenario_.acquirer.issuer;
-    const Currency currency = scenario_.merchant.currency;
-    std::int64_t default_balance = 10000;
-    for (int i = 0; i < currency.exponent; ++i) default_balance *= 10;
+    issuer_ = issuerConfigFor(scenario_);
     for (std::size_t i = 0; i < scenario_.cards.size(); ++i) {
       const ScenarioCard& c = scenario_.cards[i];
       emv::CardProfile profile = c.profile;
       if (!c.pin.empty()) profile.offline_pin = c.pin;
-      acquirer::Account account;
-      account.name = c.name;
-      account.card = profile;
-      account.online_pin = c.pin;
-      account.balance = c.balance.value_or(Money(default_balance, currency));
-      account.status = c.status;
-      issuer_.accounts.push_back(std::move(account));
       auto card =
           emv::VirtualCard::create(profile, std::nullopt, deriveSeed(seed, kCardStreamBase + i));
       if (!card.isOk()) return card.status().withContext("card " + c.name);
       cards_.push_back(std::make_unique<emv::VirtualCard>(std::move(*card)));
       card_index_.emplace(c.name, i);
     }
-    if (issuer_.pin_key.empty()) issuer_.pin_key = scenario_.terminal.online_pin_key;
-    issuer_.hold_expiry = scenario_.settlement.hold_expiry;
-    issuer_.completion_max_percent = scenario_.acquirer.completion_max_percent;
 
     BackendChoice choice{scenario_.acquirer.backend, scenario_.acquirer.options};
     if (!options_.backend.empty()) {
@@ -281,6 +270,9 @@ class Runner {
     context.issuer = &issuer_;
     context.random = &host_random_;
     context.events = options_.events;
+    context.dialects = [](std::string_view name) { return resolveDialect(name); };
+    context.wire_tap = options_.wire_tap;
+    context.steady = options_.steady;
     auto backend = backends_.create(choice.id, std::move(context));
     if (!backend.isOk()) {
       return Status(StatusCode::kUnavailable,
@@ -933,6 +925,31 @@ Result<RunResult> runScenario(const Scenario& scenario, const RunOptions& option
                               const acquirer::BackendRegistry& backends) {
   Runner runner(scenario, options, backends);
   return runner.run();
+}
+
+acquirer::EmbeddedConfig issuerConfigFor(const Scenario& scenario) {
+  acquirer::EmbeddedConfig issuer = scenario.acquirer.issuer;
+  const Currency currency = scenario.merchant.currency;
+  std::int64_t default_balance = 10000;
+  for (int i = 0; i < currency.exponent; ++i) default_balance *= 10;
+  for (const ScenarioCard& c : scenario.cards) {
+    acquirer::Account account;
+    account.name = c.name;
+    account.card = c.profile;
+    if (!c.pin.empty()) account.card.offline_pin = c.pin;
+    account.online_pin = c.pin;
+    account.balance = c.balance.value_or(Money(default_balance, currency));
+    account.status = c.status;
+    issuer.accounts.push_back(std::move(account));
+  }
+  if (issuer.pin_key.empty()) issuer.pin_key = scenario.terminal.online_pin_key;
+  issuer.hold_expiry = scenario.settlement.hold_expiry;
+  issuer.completion_max_percent = scenario.acquirer.completion_max_percent;
+  return issuer;
+}
+
+std::uint64_t hostRandomSeed(std::uint64_t run_seed) {
+  return deriveSeed(run_seed, kHostStream);
 }
 
 }  // namespace posim::scenarios

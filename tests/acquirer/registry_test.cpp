@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "posim/base/clock.h"
 #include "posim/base/random.h"
+#include "posim/iso8583/dialect.h"
 
 #include "acquirer_test_support.h"
 
@@ -33,16 +35,47 @@ class RegistryTest : public ::testing::Test {
   RecordingEventSink events_;
 };
 
-TEST_F(RegistryTest, BuiltinsListEmbedded) {
+TEST_F(RegistryTest, BuiltinsListEmbeddedAndIso8583) {
   const auto all = registry_.list();
-  ASSERT_EQ(all.size(), 1u);
+  ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[0]->id, "embedded");
   EXPECT_FALSE(all[0]->description.empty());
   ASSERT_EQ(all[0]->options.size(), 1u);
   EXPECT_EQ(all[0]->options[0].name, "latency");
   EXPECT_FALSE(all[0]->options[0].required);
   EXPECT_EQ(registry_.find("embedded"), all[0]);
-  EXPECT_EQ(registry_.find("iso8583"), nullptr);
+  EXPECT_EQ(all[1]->id, "iso8583");
+  EXPECT_EQ(registry_.find("iso8583"), all[1]);
+  std::map<std::string, std::string> defaults;
+  for (const BackendOption& o : all[1]->options) defaults[o.name] = o.default_value;
+  EXPECT_EQ(defaults.at("dialect"), "iso87-ascii");
+  EXPECT_EQ(defaults.at("framing"), "binary2");
+  EXPECT_EQ(defaults.at("port"), "8583");
+  EXPECT_EQ(defaults.at("connect"), "eager");
+}
+
+TEST_F(RegistryTest, Iso8583BackendOptionsAreChecked) {
+  BackendContext c = context({{"host", "127.0.0.1"}, {"timeout_ms", "abc"}});
+  c.dialects = [](std::string_view) -> Result<std::shared_ptr<const iso8583::Dialect>> {
+    return std::make_shared<const iso8583::Dialect>();
+  };
+  const ManualSteadyClock steady;
+  c.steady = &steady;
+  auto bad_timeout = registry_.create("iso8583", c);
+  ASSERT_FALSE(bad_timeout.isOk());
+  EXPECT_NE(bad_timeout.status().message().find("timeout_ms: 'abc' is not a number"),
+            std::string::npos)
+      << bad_timeout.status().message();
+  c.options = {{"host", "127.0.0.1"}, {"connect", "sometimes"}};
+  auto bad_connect = registry_.create("iso8583", c);
+  ASSERT_FALSE(bad_connect.isOk());
+  EXPECT_NE(bad_connect.status().message().find("connect"), std::string::npos);
+  // Nothing listens on port 1: an eager backend reports the host unreachable at once.
+  c.options = {{"host", "127.0.0.1"}, {"port", "1"}, {"connect_timeout_ms", "500"}};
+  auto unreachable = registry_.create("iso8583", c);
+  ASSERT_FALSE(unreachable.isOk());
+  EXPECT_EQ(unreachable.status().code(), StatusCode::kUnavailable)
+      << unreachable.status().toString();
 }
 
 TEST_F(RegistryTest, CreatesAWorkingEmbeddedBackend) {
@@ -114,7 +147,7 @@ TEST_F(RegistryTest, AddRejectsDuplicatesAndDescriptorsWithoutFactory) {
   no_factory.id = "nothing";
   EXPECT_EQ(registry_.add(no_factory).code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(registry_.add(BackendDescriptor{}).code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(registry_.list().size(), 1u);
+  EXPECT_EQ(registry_.list().size(), 2u);
 }
 
 TEST_F(RegistryTest, RequiredOptionsAndDefaults) {
@@ -137,9 +170,10 @@ TEST_F(RegistryTest, RequiredOptionsAndDefaults) {
   EXPECT_EQ(created.status().code(), StatusCode::kUnavailable);  // the factory's own error
   EXPECT_EQ(seen.at("host"), "127.0.0.1");
   EXPECT_EQ(seen.at("port"), "8583");
-  ASSERT_EQ(registry_.list().size(), 2u);
+  ASSERT_EQ(registry_.list().size(), 3u);
   EXPECT_EQ(registry_.list()[0]->id, "embedded");  // by id
-  EXPECT_EQ(registry_.list()[1]->id, "tcp-test");
+  EXPECT_EQ(registry_.list()[1]->id, "iso8583");
+  EXPECT_EQ(registry_.list()[2]->id, "tcp-test");
 }
 
 }  // namespace

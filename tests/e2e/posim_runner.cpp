@@ -1,5 +1,6 @@
 #include "posim_runner.h"
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -76,6 +77,79 @@ std::string lastLine(const std::string& text) {
     last = line.substr(b, e - b + 1);
   }
   return last;
+}
+
+}  // namespace posim::test
+
+namespace posim::test {
+
+BackgroundPosim::BackgroundPosim(const std::vector<std::string>& args) {
+  out_path_ = tempPath("bg-out");
+  err_path_ = tempPath("bg-err");
+  pid_ = fork();
+  if (pid_ == 0) {
+    const int in_fd = open("/dev/null", O_RDONLY);
+    const int out_fd = open(out_path_.c_str(), O_WRONLY | O_TRUNC);
+    const int err_fd = open(err_path_.c_str(), O_WRONLY | O_TRUNC);
+    dup2(in_fd, 0);
+    dup2(out_fd, 1);
+    dup2(err_fd, 2);
+    std::vector<char*> argv;
+    std::string binary = POSIM_BINARY;
+    argv.push_back(binary.data());
+    std::vector<std::string> copies(args);
+    for (auto& a : copies) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+}
+
+BackgroundPosim::~BackgroundPosim() {
+  if (running()) stop(SIGKILL);
+  std::remove(out_path_.c_str());
+  std::remove(err_path_.c_str());
+}
+
+bool BackgroundPosim::running() {
+  if (pid_ <= 0 || status_ >= 0) return false;
+  int status = 0;
+  const pid_t r = waitpid(pid_, &status, WNOHANG);
+  if (r == pid_) {
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return false;
+  }
+  return true;
+}
+
+std::string BackgroundPosim::waitForLine(const std::string& needle, int timeout_ms) {
+  for (int waited = 0; waited <= timeout_ms; waited += 20) {
+    std::istringstream lines(readAll(out_path_));
+    std::string line;
+    while (std::getline(lines, line)) {
+      if (line.find(needle) != std::string::npos) return line;
+    }
+    if (!running()) return "";
+    usleep(20 * 1000);
+  }
+  return "";
+}
+
+std::string BackgroundPosim::out() const {
+  return readAll(out_path_);
+}
+std::string BackgroundPosim::err() const {
+  return readAll(err_path_);
+}
+
+int BackgroundPosim::stop(int signal) {
+  if (running()) {
+    kill(pid_, signal);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    status_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  return status_;
 }
 
 }  // namespace posim::test

@@ -258,7 +258,11 @@ struct EmbeddedBackend::State {
   };
 
   State(EmbeddedConfig c, Random& r, EventSink* e)
-      : config(std::move(c)), random(r), events(e), rule_uses(config.rules.size(), 0) {
+      : config(std::move(c)),
+        random(r),
+        latency_random(r.nextU64()),
+        events(e),
+        rule_uses(config.rules.size(), 0) {
     for (const Account& account : config.accounts) {
       if (by_pan.count(account.card.pan) != 0) continue;  // the first account of a PAN wins
       Card card;
@@ -272,7 +276,11 @@ struct EmbeddedBackend::State {
   }
 
   EmbeddedConfig config;
-  Random& random;
+  Random& random;  // authorization codes
+  // Modelled latency on a stream of its own, seeded by one draw at construction: the iso8583
+  // client backend draws its host_time the same way, so a scenario run over TCP against
+  // `posim host` advances the virtual clock exactly as the in-process run does.
+  SeededRandom latency_random;
   EventSink* events;
   emv::IssuerAuthenticator authenticator;
   std::vector<Card> cards;
@@ -1103,7 +1111,7 @@ Result<Response> EmbeddedBackend::send(const Request& request) {
   s.expireHolds(request.transmitted_at);
   s.trace(TraceKind::kIso8583Request, request.transmitted_at.instant, State::describe(request));
   Response response = s.process(request);
-  response.host_time = s.config.latency.sample(s.random);
+  response.host_time = s.config.latency.sample(s.latency_random);
   s.trace(TraceKind::kIso8583Response, request.transmitted_at.instant + response.host_time,
           State::describe(request, response));
   return response;

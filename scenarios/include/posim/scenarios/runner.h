@@ -32,6 +32,8 @@ struct RunOptions {
   std::string backend;
   const SteadyClock* steady = nullptr;  // REQUIRED: measures auth_latency_ms
   EventSink* events = nullptr;          // APDUs, messages, display, state changes
+  // iso8583 backends: every framed message on the wire (`posim run --pcap`).
+  acquirer::WireTap* wire_tap = nullptr;
   // The journal file; empty: in memory (each run starts with a fresh terminal).
   std::string journal_path;
   // Called after each step (or every 1% of a load run) with done and total, for progress lines.

@@ -13,11 +13,22 @@
 
 #include "posim/acquirer/backend.h"
 #include "posim/acquirer/embedded.h"
+#include "posim/base/clock.h"
 #include "posim/base/event_sink.h"
 #include "posim/base/random.h"
 #include "posim/base/status.h"
 
+namespace posim::iso8583 {
+struct Dialect;
+}
+
 namespace posim::acquirer {
+
+class WireTap;  // iso8583_transport.h
+
+// Finds a dialect by id or loads it from a file (filled by scenarios/, which reads YAML).
+using DialectResolver =
+    std::function<Result<std::shared_ptr<const iso8583::Dialect>>(std::string_view name_or_file)>;
 
 struct BackendOption {
   std::string name;           // "host"
@@ -33,6 +44,9 @@ struct BackendContext {
   const EmbeddedConfig* issuer = nullptr;  // accounts and rules (embedded; `posim host`)
   Random* random = nullptr;                // REQUIRED
   EventSink* events = nullptr;
+  DialectResolver dialects;             // iso8583: REQUIRED
+  WireTap* wire_tap = nullptr;          // iso8583: every framed message, for --pcap
+  const SteadyClock* steady = nullptr;  // iso8583: REQUIRED (timeouts, wire timestamps)
 };
 
 struct BackendDescriptor {
@@ -58,8 +72,9 @@ class BackendRegistry {
   std::map<std::string, BackendDescriptor, std::less<>> descriptors_;
 };
 
-// The backends of this build, added in one explicit list: `embedded` (more come with their
-// issues).
+// The backends of this build, added in one explicit list: `embedded` and `iso8583` (options:
+// host, port, dialect, framing, timeout_ms, connect_timeout_ms, echo_interval_ms, mac_key,
+// tls, ca_file, cert_file, key_file, server_name).
 void addBuiltinBackends(BackendRegistry& registry);
 
 }  // namespace posim::acquirer

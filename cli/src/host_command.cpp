@@ -1,0 +1,244 @@
+// posim host [--listen 127.0.0.1:8583] [--dialect NAME|FILE] [--framing NAME] [--config F]
+//            [--seed N] [--mac-key HEX] [--tls-cert F --tls-key F [--tls-ca F]]
+//            [--fault SPEC]... [--pcap F] [--quiet]
+//
+// The embedded acquirer and issuer behind an ISO 8583 TCP server (DESIGN.md §4), until SIGINT
+// or SIGTERM. Prints one line "posim host: listening on ADDR:PORT (dialect D, framing F)" on
+// stdout once bound, and one line per request (masked PAN) on stderr unless --quiet.
+// Exit 0 after a signal, 2 usage, 3 invalid configuration (scenario, dialect, TLS files), 4
+// when it cannot listen.
+#include <chrono>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "posim/acquirer/embedded.h"
+#include "posim/acquirer/iso8583_transport.h"
+#include "posim/acquirer/pcap.h"
+#include "posim/base/clock.h"
+#include "posim/base/event_sink.h"
+#include "posim/base/money.h"
+#include "posim/base/random.h"
+#include "posim/emv/test_cards.h"
+#include "posim/iso8583/framing.h"
+#include "posim/scenarios/dialect_files.h"
+#include "posim/scenarios/host_setup.h"
+#include "posim/scenarios/resolver.h"
+#include "posim/scenarios/scenario.h"
+
+#include "commands.h"
+#include "exit_codes.h"
+#include "options.h"
+
+namespace posim::cli {
+namespace {
+
+// One line per host event on stderr ("posim host: from 127.0.0.1:50312: sale 0200 ... -> 0210
+// 00 approved"). The host calls it from its network thread, one event at a time.
+class HostLogSink final : public EventSink {
+ public:
+  explicit HostLogSink(std::ostream& err) : err_(err) {}
+  void onEvent(const TraceEvent& event) override {
+    std::string summary = event.summary;
+    for (char& c : summary) {
+      if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+    }
+    std::lock_guard lock(mutex_);
+    err_ << "posim host: " << summary << std::endl;
+  }
+
+ private:
+  std::ostream& err_;
+  std::mutex mutex_;
+};
+
+struct ListenAddress {
+  std::string address;
+  std::uint16_t port = 0;
+};
+
+// "127.0.0.1:8583", "[::1]:8583", "0.0.0.0:0" (any free port), ":8583" (127.0.0.1).
+Result<ListenAddress> parseListen(const std::string& text) {
+  const auto colon = text.rfind(':');
+  const std::string bad = "--listen: '" + text + "' is not ADDRESS:PORT (e.g. 127.0.0.1:8583)";
+  if (colon == std::string::npos) return invalidArgument(bad);
+  ListenAddress out;
+  out.address = text.substr(0, colon);
+  if (out.address.size() >= 2 && out.address.front() == '[' && out.address.back() == ']') {
+    out.address = out.address.substr(1, out.address.size() - 2);
+  }
+  if (out.address.empty()) out.address = "127.0.0.1";
+  const std::string port = text.substr(colon + 1);
+  if (!isDigits(port) || port.size() > 5 || std::stoul(port) > 65535) return invalidArgument(bad);
+  out.port = static_cast<std::uint16_t>(std::stoul(port));
+  return out;
+}
+
+// Without --config: the built-in test cards (emv/test_cards.h), 10,000.00 each, any online PIN,
+// ARQCs not enforced. Unknown cards are declined 14 by the issuer rules.
+acquirer::EmbeddedConfig defaultIssuer() {
+  acquirer::EmbeddedConfig config;
+  const Currency currency = *currencyByAlpha("CNY");
+  int n = 0;
+  for (const emv::CardProfile& card : emv::testCardProfiles()) {
+    acquirer::Account account;
+    account.name = "card" + std::to_string(++n);
+    account.card = card;
+    account.balance = Money(1000000, currency);
+    config.accounts.push_back(std::move(account));
+  }
+  config.ignore_arqc_failure = true;
+  config.latency.kind = acquirer::LatencyModel::Kind::kFixed;
+  config.latency.a = Duration(0);
+  config.latency.b = Duration(0);
+  return config;
+}
+
+}  // namespace
+
+int runHost(const Args& args, Io& io) {
+  const Command& self = *findCommand("host");
+  po::options_description options("Options");
+  options.add_options()("listen", po::value<std::string>()->default_value("127.0.0.1:8583"),
+                        "ADDRESS:PORT to listen on (port 0: any free port, printed)")(
+      "dialect", po::value<std::string>()->default_value("iso87-ascii"),
+      "built-in dialect id (posim dialects) or a dialect YAML file")(
+      "framing", po::value<std::string>()->default_value("binary2"),
+      "length prefix of each message: binary2, ascii4, bcd2 or none")(
+      "config", po::value<std::string>(),
+      "a scenario file whose cards, accounts and issuer rules configure the issuer (default: "
+      "the built-in test cards, 10,000.00 each; unknown cards are declined 14)")(
+      "seed", po::value<std::uint64_t>()->default_value(1),
+      "run seed: authorization codes and modelled latency, as `posim run --seed`")(
+      "mac-key", po::value<std::string>(),
+      "MAC key (TAK, 32 hex digits): requests must carry a valid DE 64/128 MAC, answers get one")(
+      "tls-cert", po::value<std::string>(), "serve TLS with this certificate chain (PEM)")(
+      "tls-key", po::value<std::string>(), "the private key of --tls-cert (PEM)")(
+      "tls-ca", po::value<std::string>(),
+      "ask clients for a certificate and verify it against these CAs (PEM)")(
+      "fault", po::value<std::vector<std::string>>()->composing(),
+      "inject a fault (repeatable): ACTION[:COND]... with ACTION one of delay=2000ms, drop, "
+      "duplicate, disconnect, wrong_mac, response_code=51 and COND mti=0200|02xx, pan=DIGITS "
+      "(PAN suffix), amount=DE4 (minor units), count=N (first N matches only); e.g. "
+      "drop:mti=0200:count=1, delay=2000ms:pan=0010, response_code=51:amount=000000009999")(
+      "pcap", po::value<std::string>(),
+      "write the traffic to a pcap file (read it with: tshark -r F -d tcp.port==PORT,iso8583 "
+      "-o 'iso8583.len_endian:Big endian' -o 'iso8583.binencode:Bin data not encoded' -V)")(
+      "quiet,q", "do not log requests on stderr");
+  auto parsed = parseOptions(args, options);
+  if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
+  if (parsed->help) {
+    printCommandHelp(io, self, options);
+    return kExitOk;
+  }
+  if (!parsed->positional.empty()) {
+    return usageError(io, self, "unexpected argument '" + parsed->positional.front() + "'");
+  }
+  const auto& values = parsed->values;
+
+  acquirer::HostOptions host;
+  auto listen = parseListen(values["listen"].as<std::string>());
+  if (!listen.isOk()) return usageError(io, self, listen.status().message());
+  host.listen_address = listen->address;
+  host.listen_port = listen->port;
+  const std::string framing = values["framing"].as<std::string>();
+  const auto framing_value = iso8583::framingByName(framing);
+  if (!framing_value) {
+    return usageError(io, self,
+                      "--framing: '" + framing + "' is not one of binary2, ascii4, bcd2, none");
+  }
+  host.framing = *framing_value;
+  auto mac_key = optionalHexOption(*parsed, "mac-key");
+  if (!mac_key.isOk()) return usageError(io, self, mac_key.status().message());
+  if (*mac_key && (*mac_key)->size() != 16) {
+    return usageError(io, self, "--mac-key: a double-length TDES key (32 hex digits) is needed");
+  }
+  host.mac_key = *mac_key;
+  if ((values.count("tls-cert") > 0) != (values.count("tls-key") > 0)) {
+    return usageError(io, self, "--tls-cert and --tls-key go together");
+  }
+  if (values.count("tls-cert") > 0) {
+    host.tls.enabled = true;
+    host.tls.cert_file = values["tls-cert"].as<std::string>();
+    host.tls.key_file = values["tls-key"].as<std::string>();
+    if (values.count("tls-ca") > 0) host.tls.ca_file = values["tls-ca"].as<std::string>();
+  } else if (values.count("tls-ca") > 0) {
+    return usageError(io, self, "--tls-ca needs --tls-cert and --tls-key");
+  }
+  if (values.count("fault") > 0) {
+    for (const std::string& spec : values["fault"].as<std::vector<std::string>>()) {
+      auto rule = acquirer::parseHostFaultRule(spec);
+      if (!rule.isOk()) return usageError(io, self, "--fault: " + rule.status().message());
+      host.faults.push_back(*rule);
+    }
+  }
+
+  const std::string dialect_name = values["dialect"].as<std::string>();
+  auto dialect = scenarios::resolveDialect(dialect_name);
+  if (!dialect.isOk()) {
+    io.err << "posim: --dialect: " << dialect.status().message() << "\n";
+    return kExitInvalidInput;
+  }
+  host.dialect = *dialect;
+
+  // The issuer: the scenario's, or the built-in test cards.
+  acquirer::EmbeddedConfig issuer;
+  if (values.count("config") > 0) {
+    scenarios::Resolver resolver;
+    auto scenario = scenarios::loadScenario(values["config"].as<std::string>(), resolver);
+    io.err << scenario.errorText();
+    if (!scenario.isOk()) {
+      io.err << "posim: --config: invalid scenario file\n";
+      return kExitInvalidInput;
+    }
+    issuer = scenarios::issuerConfigFor(*scenario);
+    host.reference_time = scenario->start;
+  } else {
+    issuer = defaultIssuer();
+    // The shell reads the real clock: DE 7 carries no year, the host takes the nearest one.
+    host.reference_time =
+        LocalDateTime{std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now()),
+                      std::chrono::minutes(0)};
+  }
+  SeededRandom random(scenarios::hostRandomSeed(values["seed"].as<std::uint64_t>()));
+
+  std::unique_ptr<acquirer::PcapWriter> pcap;
+  if (values.count("pcap") > 0) {
+    auto writer = acquirer::PcapWriter::open(values["pcap"].as<std::string>());
+    if (!writer.isOk()) return reportError(io, writer.status());
+    pcap = std::move(writer).value();
+  }
+
+  const bool quiet = values.count("quiet") > 0;
+  HostLogSink log(io.err);
+  NullEventSink silent;
+  EventSink* events = quiet ? static_cast<EventSink*>(&silent) : &log;
+  const RealSteadyClock steady;
+  const std::string dialect_id = host.dialect->id;
+  auto backend = std::make_unique<acquirer::EmbeddedBackend>(std::move(issuer), random, nullptr);
+  auto server = acquirer::Iso8583Host::start(std::move(host), std::move(backend), events,
+                                             pcap.get(), &steady);
+  if (!server.isOk()) {
+    io.err << "posim: " << server.status().message() << "\n";
+    return server.status().code() == StatusCode::kUnavailable ? kExitRuntime : kExitInvalidInput;
+  }
+  io.out << "posim host: listening on " << (*server)->address() << " (dialect " << dialect_id
+         << ", framing " << iso8583::framingName(*framing_value) << ")" << std::endl;
+  const int signal = (*server)->run(true);
+  const std::uint64_t served = (*server)->requestsServed();
+  server->reset();
+  if (!quiet) {
+    io.err << "posim host: stopped" << (signal != 0 ? " by signal " + std::to_string(signal) : "")
+           << " after " << served << " request(s)" << std::endl;
+  }
+  if (pcap) {
+    const Status closed = pcap->close();
+    if (!closed.isOk()) return reportError(io, closed);
+  }
+  return kExitOk;
+}
+
+}  // namespace posim::cli
