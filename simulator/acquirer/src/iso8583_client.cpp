@@ -27,20 +27,15 @@
 #include "posim/iso8583/codec.h"
 #include "posim/iso8583/framing.h"
 
+#include "asio_stream.h"
+
 namespace posim::acquirer {
 namespace {
 
 namespace asio = boost::asio;
+using net::pemProblem;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
-
-// Why OpenSSL could not load a PEM file, in words ("asio.ssl error" says nothing).
-std::string pemProblem(const std::string& path, const error_code& ec) {
-  std::error_code fs_ec;
-  if (!std::filesystem::exists(path, fs_ec)) return "no such file";
-  const std::string reason = ec.message();
-  return "not a usable PEM file (" + reason + ")";
-}
 
 constexpr std::string_view kSource = "acquirer:iso8583";
 
@@ -84,7 +79,7 @@ std::string describeRequest(const Request& request, std::string_view mti) {
 }
 
 // A connection: a TCP socket, optionally wrapped in TLS.
-struct Connection {
+struct Connection : net::TcpOrTlsStream {
   Connection(asio::io_context& io, asio::ssl::context* tls_context, std::uint64_t connection_id)
       : id(connection_id) {
     if (tls_context != nullptr) {
@@ -93,36 +88,8 @@ struct Connection {
       plain = std::make_unique<tcp::socket>(io);
     }
   }
-  tcp::socket& socket() { return tls ? tls->next_layer() : *plain; }
-
-  template <typename Buffers, typename Handler>
-  void asyncWrite(const Buffers& buffers, Handler&& handler) {
-    if (tls) {
-      asio::async_write(*tls, buffers, std::forward<Handler>(handler));
-    } else {
-      asio::async_write(*plain, buffers, std::forward<Handler>(handler));
-    }
-  }
-  template <typename Buffers, typename Handler>
-  void asyncRead(const Buffers& buffers, Handler&& handler) {
-    if (tls) {
-      asio::async_read(*tls, buffers, std::forward<Handler>(handler));
-    } else {
-      asio::async_read(*plain, buffers, std::forward<Handler>(handler));
-    }
-  }
-  template <typename Buffers, typename Handler>
-  void asyncReadSome(const Buffers& buffers, Handler&& handler) {
-    if (tls) {
-      tls->async_read_some(buffers, std::forward<Handler>(handler));
-    } else {
-      plain->async_read_some(buffers, std::forward<Handler>(handler));
-    }
-  }
 
   std::uint64_t id = 0;
-  std::unique_ptr<asio::ssl::stream<tcp::socket>> tls;
-  std::unique_ptr<tcp::socket> plain;
   bool open = false;
   std::string local_address;
   std::uint16_t local_port = 0;

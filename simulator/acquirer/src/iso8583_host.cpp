@@ -25,27 +25,20 @@
 #include "posim/iso8583/codec.h"
 #include "posim/iso8583/framing.h"
 
+#include "asio_stream.h"
+
 namespace posim::acquirer {
 namespace {
 
 namespace asio = boost::asio;
+using net::pemProblem;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
-// Why OpenSSL could not load a PEM file, in words ("asio.ssl error" says nothing).
-std::string pemProblem(const std::string& path, const error_code& ec) {
-  std::error_code fs_ec;
-  if (!std::filesystem::exists(path, fs_ec)) return "no such file";
-  const std::string reason = ec.message();
-  return "not a usable PEM file (" + reason + ")";
-}
-
 constexpr std::string_view kSource = "host";
 
-struct HostConnection {
+struct HostConnection : net::TcpOrTlsStream {
   std::uint64_t id = 0;
-  std::unique_ptr<asio::ssl::stream<tcp::socket>> tls;
-  std::unique_ptr<tcp::socket> plain;
   std::unique_ptr<asio::steady_timer> idle_timer;
   bool open = true;
   std::string local_address;
@@ -56,33 +49,7 @@ struct HostConnection {
   Bytes prefix;
   Bytes body;
 
-  tcp::socket& socket() { return tls ? tls->next_layer() : *plain; }
   std::string peer() const { return remote_address + ":" + std::to_string(remote_port); }
-
-  template <typename Buffers, typename Handler>
-  void asyncWrite(const Buffers& buffers, Handler&& handler) {
-    if (tls) {
-      asio::async_write(*tls, buffers, std::forward<Handler>(handler));
-    } else {
-      asio::async_write(*plain, buffers, std::forward<Handler>(handler));
-    }
-  }
-  template <typename Buffers, typename Handler>
-  void asyncRead(const Buffers& buffers, Handler&& handler) {
-    if (tls) {
-      asio::async_read(*tls, buffers, std::forward<Handler>(handler));
-    } else {
-      asio::async_read(*plain, buffers, std::forward<Handler>(handler));
-    }
-  }
-  template <typename Buffers, typename Handler>
-  void asyncReadSome(const Buffers& buffers, Handler&& handler) {
-    if (tls) {
-      tls->async_read_some(buffers, std::forward<Handler>(handler));
-    } else {
-      plain->async_read_some(buffers, std::forward<Handler>(handler));
-    }
-  }
 };
 
 bool mtiMatches(std::string_view pattern, std::string_view mti) {
