@@ -17,6 +17,7 @@
 
 #include "posim/base/json.h"
 
+#include "e2e_files.h"
 #include "posim_runner.h"
 #include "test_data.h"
 
@@ -25,54 +26,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kSuite = fs::path(POSIM_SOURCE_DIR) / "examples" / "scenarios";
-
-class Scratch {
- public:
-  Scratch() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() /
-            ("posim-host-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
-std::string readText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// The report without its measured wall-clock fields (DESIGN.md §1 "Determinism").
-Json withoutMeasured(const Json& doc) {
-  if (doc.isArray()) {
-    Json out = Json::array();
-    for (const Json& item : doc.asArray()) out.push(withoutMeasured(item));
-    return out;
-  }
-  if (!doc.isObject()) return doc;
-  Json out = Json::object();
-  for (const auto& [key, value] : doc.asObject()) {
-    if (key == "auth_latency_ms" || key == "latency_ms") continue;
-    out[key] = withoutMeasured(value);
-  }
-  return out;
-}
+const fs::path kSuite = exampleSuite();
 
 Json readReport(const std::string& path) {
-  auto doc = Json::parse(readText(path));
+  auto doc = Json::parse(readFile(path));
   EXPECT_TRUE(doc.isOk()) << path;
-  return doc.isOk() ? withoutMeasured(*doc) : Json();
+  return doc.isOk() ? withoutMeasuredLatencies(*doc) : Json();
 }
 
 // A `posim host` on a free port of 127.0.0.1, configured from a scenario file.
@@ -112,20 +71,11 @@ class Host {
   std::string port_;
 };
 
-std::vector<fs::path> suiteFiles() {
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(kSuite)) {
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
-}
-
 // Runs `file` in process and against a fresh `posim host` configured from it, and compares the
 // two reports.
 void expectSameOverTcp(const fs::path& file, const std::string& dialect) {
   SCOPED_TRACE(file.filename().string() + " over " + dialect);
-  Scratch dir;
+  ScratchDir dir;
   const RunResult local = runPosim(
       {"run", file.string(), "--seed", "1", "--quiet", "--report", dir.file("embedded.json")});
   ASSERT_EQ(local.exit_code, 0) << local.err;
@@ -189,7 +139,7 @@ int countReceived(const std::string& log, const std::string& mti) {
 }
 
 TEST(Iso8583HostTest, HostKilledMidTransactionLeadsToExactlyOneReversalAfterRestart) {
-  Scratch dir;
+  ScratchDir dir;
   const std::string scenario = dataDir() + "/scenarios/host-kill.yaml";
   const std::string journal = dir.file("journal.db");
 
@@ -302,7 +252,7 @@ struct Dissected {
 
 Dissected captureAndDissect(const std::string& dialect, const std::string& prefs) {
   Dissected out;
-  Scratch dir;
+  ScratchDir dir;
   const fs::path scenario = kSuite / "chip-sale-online-pin.yaml";
   Host host(scenario.string(), {"--quiet", "--dialect", dialect});
   EXPECT_TRUE(host.ok()) << host.diagnostics();

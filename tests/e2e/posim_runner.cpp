@@ -27,17 +27,9 @@ std::string tempPath(const char* tag) {
   return tmpl;
 }
 
-}  // namespace
-
-RunResult runPosim(const std::vector<std::string>& args, const std::string& input) {
-  const std::string in_path = tempPath("in");
-  const std::string out_path = tempPath("out");
-  const std::string err_path = tempPath("err");
-  {
-    std::ofstream in(in_path, std::ios::binary);
-    in << input;
-  }
-  RunResult result;
+// Starts `posim args...` with standard input, output and error from and to these files.
+pid_t spawnPosim(const std::vector<std::string>& args, const std::string& in_path,
+                 const std::string& out_path, const std::string& err_path) {
   const pid_t pid = fork();
   if (pid == 0) {
     const int in_fd = open(in_path.c_str(), O_RDONLY);
@@ -55,6 +47,21 @@ RunResult runPosim(const std::vector<std::string>& args, const std::string& inpu
     execv(binary.c_str(), argv.data());
     _exit(127);
   }
+  return pid;
+}
+
+}  // namespace
+
+RunResult runPosim(const std::vector<std::string>& args, const std::string& input) {
+  const std::string in_path = tempPath("in");
+  const std::string out_path = tempPath("out");
+  const std::string err_path = tempPath("err");
+  {
+    std::ofstream in(in_path, std::ios::binary);
+    in << input;
+  }
+  RunResult result;
+  const pid_t pid = spawnPosim(args, in_path, out_path, err_path);
   int status = 0;
   waitpid(pid, &status, 0);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -86,23 +93,7 @@ namespace posim::test {
 BackgroundPosim::BackgroundPosim(const std::vector<std::string>& args) {
   out_path_ = tempPath("bg-out");
   err_path_ = tempPath("bg-err");
-  pid_ = fork();
-  if (pid_ == 0) {
-    const int in_fd = open("/dev/null", O_RDONLY);
-    const int out_fd = open(out_path_.c_str(), O_WRONLY | O_TRUNC);
-    const int err_fd = open(err_path_.c_str(), O_WRONLY | O_TRUNC);
-    dup2(in_fd, 0);
-    dup2(out_fd, 1);
-    dup2(err_fd, 2);
-    std::vector<char*> argv;
-    std::string binary = POSIM_BINARY;
-    argv.push_back(binary.data());
-    std::vector<std::string> copies(args);
-    for (auto& a : copies) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(binary.c_str(), argv.data());
-    _exit(127);
-  }
+  pid_ = spawnPosim(args, "/dev/null", out_path_, err_path_);
 }
 
 BackgroundPosim::~BackgroundPosim() {

@@ -11,6 +11,7 @@
 
 #include "posim/base/json.h"
 
+#include "e2e_files.h"
 #include "posim_runner.h"
 #include "test_data.h"
 
@@ -19,48 +20,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kSuite = fs::path(POSIM_SOURCE_DIR) / "examples" / "scenarios";
-
-// A fresh directory for a test's output files, removed at the end.
-class ScratchDir {
- public:
-  ScratchDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() /
-            ("posim-e2e-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+const fs::path kSuite = exampleSuite();
 
 Json readJson(const std::string& path) {
   auto doc = Json::parse(readFile(path));
   EXPECT_TRUE(doc.isOk()) << path << ": " << doc.status().message();
   return doc.isOk() ? *doc : Json();
-}
-
-std::vector<fs::path> suiteFiles() {
-  std::vector<fs::path> files;
-  for (const auto& entry : fs::directory_iterator(kSuite)) {
-    if (entry.path().extension() == ".yaml") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());
-  return files;
 }
 
 // The "file" of every run in a report (one run, or a suite of runs).
@@ -73,22 +38,6 @@ std::multiset<std::string> reportedFiles(const Json& report) {
     files.insert(fs::path(file->asString()).filename());
   }
   return files;
-}
-
-// The report without its measured wall-clock fields (DESIGN.md §1 "Determinism").
-Json withoutMeasuredLatencies(const Json& doc) {
-  if (doc.isArray()) {
-    Json out = Json::array();
-    for (const Json& item : doc.asArray()) out.push(withoutMeasuredLatencies(item));
-    return out;
-  }
-  if (!doc.isObject()) return doc;
-  Json out = Json::object();
-  for (const auto& [key, value] : doc.asObject()) {
-    if (key == "auth_latency_ms" || key == "latency_ms") continue;
-    out[key] = withoutMeasuredLatencies(value);
-  }
-  return out;
 }
 
 TEST(ScenarioRunTest, EveryExampleScenarioPasses) {
