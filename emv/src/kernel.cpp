@@ -164,6 +164,7 @@ void KernelRun::emit(TraceKind kind, std::string_view summary, ByteView data) {
   event.source = "kernel";
   event.summary = std::string(summary);
   event.data.assign(data.begin(), data.end());
+  if (kind == TraceKind::kApduCommand || kind == TraceKind::kApduResponse) event.format = "apdu";
   env_.events->onEvent(event);
 }
 

@@ -18,6 +18,7 @@
 #include "posim/emv/virtual_card.h"
 #include "posim/scenarios/dialect_files.h"
 #include "posim/scenarios/host_setup.h"
+#include "posim/scenarios/live_terminal.h"
 #include "posim/terminal/devices.h"
 #include "posim/terminal/engine.h"
 #include "posim/terminal/journal.h"
@@ -179,11 +180,16 @@ struct RecordRef {
 
 class Runner {
  public:
+  // `devices`: the scenario terminal's devices when a person operates it (LiveTerminal);
+  // null: headless devices driven by the steps.
   Runner(const Scenario& scenario, const RunOptions& options,
-         const acquirer::BackendRegistry& backends)
+         const acquirer::BackendRegistry& backends, const AfterStepHook& after_step = {},
+         const terminal::Devices* devices = nullptr)
       : scenario_(scenario),
         options_(options),
         backends_(backends),
+        after_step_(after_step),
+        devices_(devices),
         clock_(scenario.start),
         host_random_(hostRandomSeed(options.seed)) {}
 
@@ -205,6 +211,10 @@ class Runner {
                      ? std::string("advance")
                      : std::string(acquirer::transactionTypeName(step.type));
       out.position = step.position;
+      if (!stopped && options_.before_step && !options_.before_step(i, step)) {
+        stopped = true;
+        result_.stopped = true;
+      }
       if (stopped) {
         out.skipped = true;
         out.passed = false;
@@ -214,6 +224,7 @@ class Runner {
         if (!out.passed && step.stop_on_failure) stopped = true;
       }
       result_.steps.push_back(std::move(out));
+      afterStep(i);
       if (options_.progress) options_.progress(i + 1, scenario_.steps.size());
     }
     if (scenario_.load) {
@@ -229,19 +240,89 @@ class Runner {
         out.passed = out.error.empty() && out.failures.empty();
       }
       result_.steps.push_back(std::move(out));
+      afterStep(scenario_.steps.size());
     }
 
     checkDeferred();
     POSIM_RETURN_IF_ERROR(reread());
     result_.finished_at = clock_.localNow();
-    summarize();
-    computeWhatIf();
+    result_.summary =
+        summarizeRun(result_.steps, result_.transactions, scenario_.merchant.currency);
+    result_.what_if = whatIfOf(scenario_, result_.transactions);
     result_.passed = std::all_of(result_.steps.begin(), result_.steps.end(),
                                  [](const StepResult& s) { return s.passed; });
     return std::move(result_);
   }
 
+  // -- the manual session (LiveTerminal): the same set-up, one request at a time --
+
+  Status open() {
+    if (options_.steady == nullptr) {
+      return invalidArgument("LiveTerminal: LiveTerminalOptions::steady is required");
+    }
+    POSIM_RETURN_IF_ERROR(setUp());
+    result_.scenario = scenario_.name;
+    result_.file = scenario_.file.string();
+    result_.seed = options_.seed;
+    return Status::ok();
+  }
+
+  VirtualClock& clock() { return clock_; }
+
+  emv::VirtualCard* card(std::string_view name) {
+    auto it = card_index_.find(name);
+    return it == card_index_.end() ? nullptr : cards_[it->second].get();
+  }
+
+  Result<ReportedTransaction> runOne(terminal::TransactionRequest request) {
+    if (request.label.empty()) {
+      request.label = "manual-" + std::to_string(result_.transactions.size() + 1);
+    }
+    POSIM_ASSIGN_OR_RETURN(TransactionRecord record, terminals_.front()->engine->run(request));
+    ReportedTransaction reported;
+    reported.id = request.label;
+    reported.card = request.card.empty() ? record.card : request.card;
+    reported.status = std::string(terminal::transactionStatusName(record.statusAt(clock_.now())));
+    reported.record = std::move(record);
+    refs_.push_back({0, reported.record.id});
+    result_.transactions.push_back(reported);
+    return reported;
+  }
+
+  Result<std::vector<ReportedTransaction>> current() {
+    POSIM_RETURN_IF_ERROR(reread());
+    return result_.transactions;
+  }
+
+  // The session so far as a run: one passed step per transaction.
+  Result<RunResult> snapshot() {
+    POSIM_RETURN_IF_ERROR(reread());
+    RunResult run = result_;
+    run.steps.clear();
+    for (std::size_t i = 0; i < run.transactions.size(); ++i) {
+      const ReportedTransaction& t = run.transactions[i];
+      StepResult step;
+      step.id = t.id;
+      step.type = std::string(acquirer::transactionTypeName(t.record.type));
+      step.transaction = i;
+      run.steps.push_back(std::move(step));
+    }
+    run.finished_at = clock_.localNow();
+    run.summary = summarizeRun(run.steps, run.transactions, scenario_.merchant.currency);
+    run.what_if = whatIfOf(scenario_, run.transactions);
+    run.passed = true;
+    return run;
+  }
+
  private:
+  void afterStep(std::size_t index) {
+    if (!after_step_) return;
+    const StepResult& out = result_.steps.back();
+    const ReportedTransaction* transaction =
+        out.transaction ? &result_.transactions[*out.transaction] : nullptr;
+    after_step_(index, out, transaction);
+  }
+
   Status setUp() {
     const std::uint64_t seed = options_.seed;
     issuer_ = issuerConfigFor(scenario_);
@@ -318,7 +399,7 @@ class Runner {
     config.calendar = scenario_.calendar;
     config.completion_max_percent = scenario_.acquirer.completion_max_percent;
     terminal::EngineEnvironment env;
-    env.devices = unit->devices.devices();
+    env.devices = index == 0 && devices_ != nullptr ? *devices_ : unit->devices.devices();
     env.backend = faults_.get();
     env.journal = unit->journal.get();
     env.clock = &clock_;
@@ -820,86 +901,11 @@ class Runner {
     return Status::ok();
   }
 
-  static bool arrivesForMerchant(const TransactionRecord& r) {
-    return (r.type == TransactionType::kSale || r.type == TransactionType::kCompletion) &&
-           r.approved && r.captured_at && !r.voided && !r.reversed;
-  }
-
-  void summarize() {
-    RunSummary& s = result_.summary;
-    s.currency = scenario_.merchant.currency;
-    for (const StepResult& step : result_.steps) {
-      ++s.steps;
-      if (step.passed) ++s.steps_passed;
-      if (!step.passed && !step.skipped) ++s.steps_failed;
-    }
-    std::vector<double> latencies;
-    std::vector<double> delays;
-    struct PerType {
-      std::size_t count = 0, approved = 0;
-      std::vector<double> latencies, delays;
-    };
-    std::map<int, PerType> per_type;
-    settlement::CashFlow cash;
-    for (const ReportedTransaction& t : result_.transactions) {
-      const TransactionRecord& r = t.record;
-      ++s.transactions;
-      if (r.approved) ++s.approved;
-      PerType& p = per_type[static_cast<int>(r.type)];
-      ++p.count;
-      if (r.approved) ++p.approved;
-      if (r.auth_latency_ms) {
-        latencies.push_back(*r.auth_latency_ms);
-        p.latencies.push_back(*r.auth_latency_ms);
-      }
-      if (r.type != TransactionType::kReversal && r.reversal_sent) ++s.reversals_sent;
-      if (arrivesForMerchant(r) && r.arrival_at && r.arrival_delay && r.net_amount) {
-        const double hours = static_cast<double>(r.arrival_delay->count()) / 3.6e9;
-        delays.push_back(hours);
-        p.delays.push_back(hours);
-        cash.add(r.arrival_at->date(), r.net_amount->minorUnits());
-      }
-      if (r.type == TransactionType::kRefund && r.approved && r.captured_at) {
-        const std::optional<Date> day =
-            r.settlement_date
-                ? r.settlement_date
-                : (r.arrival_at ? std::optional<Date>(r.arrival_at->date()) : std::nullopt);
-        if (day) cash.add(*day, -r.amount.minorUnits());
-      }
-    }
-    s.approval_rate = s.transactions == 0
-                          ? 0.0
-                          : static_cast<double>(s.approved) / static_cast<double>(s.transactions);
-    s.latency_ms = settlement::distributionOf(latencies);
-    s.arrival_delay_hours = settlement::distributionOf(delays);
-    s.sla_share = settlement::shareWithin(delays, s.sla_hours);
-    s.money_per_day = cash.perDay();
-    for (auto& [type, p] : per_type) {
-      TypeSummary ts;
-      ts.type = std::string(acquirer::transactionTypeName(static_cast<TransactionType>(type)));
-      ts.count = p.count;
-      ts.approved = p.approved;
-      ts.latency_ms = settlement::distributionOf(p.latencies);
-      ts.arrival_delay_hours = settlement::distributionOf(p.delays);
-      s.per_type.push_back(std::move(ts));
-    }
-  }
-
-  void computeWhatIf() {
-    if (scenario_.what_if.empty()) return;
-    std::vector<settlement::Capture> captures;
-    for (const ReportedTransaction& t : result_.transactions) {
-      if (!arrivesForMerchant(t.record)) continue;
-      captures.push_back({t.id, *t.record.captured_at, t.record.amount});
-    }
-    std::vector<settlement::NamedPolicy> policies;
-    for (const WhatIfPolicy& p : scenario_.what_if) policies.push_back({p.name, p.policy});
-    result_.what_if = settlement::whatIf(captures, policies, scenario_.calendar);
-  }
-
   const Scenario& scenario_;
   const RunOptions& options_;
   const acquirer::BackendRegistry& backends_;
+  const AfterStepHook& after_step_;
+  const terminal::Devices* devices_;
   VirtualClock clock_;
   SeededRandom host_random_;
   acquirer::EmbeddedConfig issuer_;
@@ -922,9 +928,165 @@ class Runner {
 }  // namespace
 
 Result<RunResult> runScenario(const Scenario& scenario, const RunOptions& options,
-                              const acquirer::BackendRegistry& backends) {
-  Runner runner(scenario, options, backends);
+                              const acquirer::BackendRegistry& backends,
+                              const AfterStepHook& after_step) {
+  Runner runner(scenario, options, backends, after_step);
   return runner.run();
+}
+
+// -- LiveTerminal: the runner's machinery with a person's devices --
+
+struct LiveTerminal::Impl {
+  Impl(Scenario s, const LiveTerminalOptions& live, const acquirer::BackendRegistry& backends,
+       terminal::Devices d)
+      : scenario(std::move(s)),
+        options(optionsOf(live)),
+        devices(d),
+        runner(scenario, options, backends, no_hook, &devices) {}
+
+  static RunOptions optionsOf(const LiveTerminalOptions& live) {
+    RunOptions options;
+    options.seed = live.seed;
+    options.backend = live.backend;
+    options.steady = live.steady;
+    options.events = live.events;
+    options.wire_tap = live.wire_tap;
+    options.journal_path = live.journal_path;
+    return options;
+  }
+
+  // The runner keeps references to these: they are declared before it.
+  Scenario scenario;
+  RunOptions options;
+  AfterStepHook no_hook;
+  terminal::Devices devices;
+  Runner runner;
+};
+
+Result<std::unique_ptr<LiveTerminal>> LiveTerminal::create(
+    Scenario setup, const LiveTerminalOptions& options, const acquirer::BackendRegistry& backends,
+    terminal::Devices devices) {
+  auto impl = std::make_unique<Impl>(std::move(setup), options, backends, devices);
+  POSIM_RETURN_IF_ERROR(impl->runner.open());
+  return std::unique_ptr<LiveTerminal>(new LiveTerminal(std::move(impl)));
+}
+
+LiveTerminal::LiveTerminal(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LiveTerminal::~LiveTerminal() = default;
+
+const Scenario& LiveTerminal::setup() const {
+  return impl_->scenario;
+}
+
+emv::VirtualCard* LiveTerminal::card(std::string_view name) {
+  return impl_->runner.card(name);
+}
+
+std::string LiveTerminal::track2(std::string_view name) const {
+  const ScenarioCard* c = impl_->scenario.findCard(name);
+  return c == nullptr ? std::string() : emv::magstripeTrack2(c->profile);
+}
+
+LocalDateTime LiveTerminal::now() const {
+  return impl_->runner.clock().localNow();
+}
+
+void LiveTerminal::advanceTo(Instant t) {
+  VirtualClock& clock = impl_->runner.clock();
+  if (t > clock.now()) clock.advanceTo(t);
+}
+
+Result<ReportedTransaction> LiveTerminal::run(const terminal::TransactionRequest& request) {
+  return impl_->runner.runOne(request);
+}
+
+Result<std::vector<ReportedTransaction>> LiveTerminal::transactions() const {
+  return impl_->runner.current();
+}
+
+Result<RunResult> LiveTerminal::asRun() const {
+  return impl_->runner.snapshot();
+}
+
+bool arrivesForMerchant(const TransactionRecord& r) {
+  return (r.type == TransactionType::kSale || r.type == TransactionType::kCompletion) &&
+         r.approved && r.captured_at && !r.voided && !r.reversed;
+}
+
+RunSummary summarizeRun(const std::vector<StepResult>& steps,
+                        const std::vector<ReportedTransaction>& transactions,
+                        const Currency& currency) {
+  RunSummary s;
+  s.currency = currency;
+  for (const StepResult& step : steps) {
+    ++s.steps;
+    if (step.passed) ++s.steps_passed;
+    if (!step.passed && !step.skipped) ++s.steps_failed;
+  }
+  std::vector<double> latencies;
+  std::vector<double> delays;
+  struct PerType {
+    std::size_t count = 0, approved = 0;
+    std::vector<double> latencies, delays;
+  };
+  std::map<int, PerType> per_type;
+  settlement::CashFlow cash;
+  for (const ReportedTransaction& t : transactions) {
+    const TransactionRecord& r = t.record;
+    ++s.transactions;
+    if (r.approved) ++s.approved;
+    PerType& p = per_type[static_cast<int>(r.type)];
+    ++p.count;
+    if (r.approved) ++p.approved;
+    if (r.auth_latency_ms) {
+      latencies.push_back(*r.auth_latency_ms);
+      p.latencies.push_back(*r.auth_latency_ms);
+    }
+    if (r.type != TransactionType::kReversal && r.reversal_sent) ++s.reversals_sent;
+    if (arrivesForMerchant(r) && r.arrival_at && r.arrival_delay && r.net_amount) {
+      const double hours = static_cast<double>(r.arrival_delay->count()) / 3.6e9;
+      delays.push_back(hours);
+      p.delays.push_back(hours);
+      cash.add(r.arrival_at->date(), r.net_amount->minorUnits());
+    }
+    if (r.type == TransactionType::kRefund && r.approved && r.captured_at) {
+      const std::optional<Date> day =
+          r.settlement_date
+              ? r.settlement_date
+              : (r.arrival_at ? std::optional<Date>(r.arrival_at->date()) : std::nullopt);
+      if (day) cash.add(*day, -r.amount.minorUnits());
+    }
+  }
+  s.approval_rate = s.transactions == 0
+                        ? 0.0
+                        : static_cast<double>(s.approved) / static_cast<double>(s.transactions);
+  s.latency_ms = settlement::distributionOf(latencies);
+  s.arrival_delay_hours = settlement::distributionOf(delays);
+  s.sla_share = settlement::shareWithin(delays, s.sla_hours);
+  s.money_per_day = cash.perDay();
+  for (auto& [type, p] : per_type) {
+    TypeSummary ts;
+    ts.type = std::string(acquirer::transactionTypeName(static_cast<TransactionType>(type)));
+    ts.count = p.count;
+    ts.approved = p.approved;
+    ts.latency_ms = settlement::distributionOf(p.latencies);
+    ts.arrival_delay_hours = settlement::distributionOf(p.delays);
+    s.per_type.push_back(std::move(ts));
+  }
+  return s;
+}
+
+settlement::WhatIf whatIfOf(const Scenario& scenario,
+                            const std::vector<ReportedTransaction>& transactions) {
+  if (scenario.what_if.empty()) return {};
+  std::vector<settlement::Capture> captures;
+  for (const ReportedTransaction& t : transactions) {
+    if (!arrivesForMerchant(t.record)) continue;
+    captures.push_back({t.id, *t.record.captured_at, t.record.amount});
+  }
+  std::vector<settlement::NamedPolicy> policies;
+  for (const WhatIfPolicy& p : scenario.what_if) policies.push_back({p.name, p.policy});
+  return settlement::whatIf(captures, policies, scenario.calendar);
 }
 
 acquirer::EmbeddedConfig issuerConfigFor(const Scenario& scenario) {

@@ -47,8 +47,9 @@ TEST(SeededRandomTest, ForkGivesAnIndependentStream) {
 TEST(EventSinkTest, RecordingKeepsEventsInOrder) {
   RecordingEventSink sink;
   EventSink& s = sink;
-  s.onEvent({TraceKind::kApduCommand, Instant{}, "kernel", "SELECT PPSE", hexBytes("00A4")});
-  s.onEvent({TraceKind::kApduResponse, Instant{}, "card", "9000", hexBytes("9000")});
+  s.onEvent(
+      {TraceKind::kApduCommand, Instant{}, "kernel", "SELECT PPSE", hexBytes("00A4"), "apdu"});
+  s.onEvent({TraceKind::kApduResponse, Instant{}, "card", "9000", hexBytes("9000"), "apdu"});
   ASSERT_EQ(sink.events().size(), 2u);
   EXPECT_EQ(sink.events()[1].summary, "9000");
   EXPECT_EQ(traceKindName(sink.events()[0].kind), "apdu-command");

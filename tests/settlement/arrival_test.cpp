@@ -320,5 +320,22 @@ TEST(WhatIfTest, ThreePoliciesSideBySide) {
   EXPECT_TRUE(whatIf({}, policies, cn2026()).rows.empty());
 }
 
+TEST(WhatIfTest, DelayHoursPerPolicyInRowOrder) {
+  const std::vector<NamedPolicy> policies = {{"T+1", policyWith("T+1")},
+                                             {"D+0", policyWith("D+0")}};
+  const std::vector<Capture> captures = {
+      {"coffee", at("2026-09-30T15:00:00+08:00"), cny(8800)},
+      {"late", at("2026-09-30T23:30:00+08:00"), cny(2000)},
+  };
+  WhatIf w = whatIf(captures, policies, cn2026());
+  // 30 Sep 15:00 -> 8 Oct 09:00 is 186 h; 30 Sep 23:30 -> 9 Oct 09:00 is 201.5 h.
+  EXPECT_EQ(whatIfDelayHours(w, 0), (std::vector<double>{186.0, 201.5}));
+  EXPECT_EQ(whatIfDelayHours(w, 1), (std::vector<double>{18.0, 9.5}));
+  EXPECT_TRUE(whatIfDelayHours(w, 2).empty());
+  w.rows[1].arrivals.pop_back();  // a row without the second policy is skipped
+  EXPECT_EQ(whatIfDelayHours(w, 1), (std::vector<double>{18.0}));
+  EXPECT_TRUE(whatIfDelayHours(WhatIf{}, 0).empty());
+}
+
 }  // namespace
 }  // namespace posim::settlement

@@ -6,6 +6,7 @@
 #include <numbers>
 #include <utility>
 
+#include "posim/acquirer/iso8583_mapping.h"
 #include "posim/base/pan.h"
 #include "posim/emv/crypto/cryptogram.h"
 #include "posim/emv/crypto/key_derivation.h"
@@ -13,6 +14,8 @@
 #include "posim/emv/issuer_authenticator.h"
 #include "posim/emv/tag_dictionary.h"
 #include "posim/emv/tlv.h"
+
+#include "trace_message.h"
 
 namespace posim::acquirer {
 namespace {
@@ -282,6 +285,8 @@ struct EmbeddedBackend::State {
   // `posim host` advances the virtual clock exactly as the in-process run does.
   SeededRandom latency_random;
   EventSink* events;
+  // The dialect traced messages are packed in (setTraceDialect); null: traces carry no bytes.
+  std::shared_ptr<const iso8583::Dialect> trace_dialect;
   emv::IssuerAuthenticator authenticator;
   std::vector<Card> cards;
   std::map<std::string, std::size_t, std::less<>> by_pan;
@@ -1063,13 +1068,17 @@ struct EmbeddedBackend::State {
 
   // -- trace --
 
-  void trace(TraceKind kind, Instant at, std::string summary) const {
+  void trace(TraceKind kind, Instant at, std::string summary, Bytes data = {}) const {
     if (events == nullptr) return;
     TraceEvent event;
     event.kind = kind;
     event.at = at;
     event.source = std::string(kSource);
     event.summary = std::move(summary);
+    if (!data.empty() && trace_dialect != nullptr) {
+      event.data = std::move(data);
+      event.format = traceFormat(*trace_dialect);
+    }
     events->onEvent(event);
   }
 
@@ -1109,12 +1118,28 @@ Result<Response> EmbeddedBackend::send(const Request& request) {
   State& s = *state_;
   ++s.request_count;
   s.expireHolds(request.transmitted_at);
-  s.trace(TraceKind::kIso8583Request, request.transmitted_at.instant, State::describe(request));
+  // The messages are packed for the trace only: without a listener this costs nothing.
+  const bool pack = s.events != nullptr && s.trace_dialect != nullptr;
+  std::optional<iso8583::Message> message;
+  if (pack) {
+    if (auto built = requestToMessage(*s.trace_dialect, request); built.isOk()) {
+      message = std::move(built).value();
+    }
+  }
+  s.trace(TraceKind::kIso8583Request, request.transmitted_at.instant, State::describe(request),
+          message ? traceBytes(*s.trace_dialect, *message) : Bytes{});
   Response response = s.process(request);
   response.host_time = s.config.latency.sample(s.latency_random);
   s.trace(TraceKind::kIso8583Response, request.transmitted_at.instant + response.host_time,
-          State::describe(request, response));
+          State::describe(request, response),
+          message ? traceBytes(*s.trace_dialect,
+                               responseToMessage(*s.trace_dialect, *message, response))
+                  : Bytes{});
   return response;
+}
+
+void EmbeddedBackend::setTraceDialect(std::shared_ptr<const iso8583::Dialect> dialect) {
+  state_->trace_dialect = std::move(dialect);
 }
 
 std::optional<AccountView> EmbeddedBackend::account(std::string_view name_or_pan) const {

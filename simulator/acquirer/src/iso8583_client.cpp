@@ -28,6 +28,7 @@
 #include "posim/iso8583/framing.h"
 
 #include "asio_stream.h"
+#include "trace_message.h"
 
 namespace posim::acquirer {
 namespace {
@@ -194,13 +195,19 @@ struct Iso8583ClientBackend::Impl {
     for (const TraceEvent& event : taken) events->onEvent(event);
   }
 
-  void trace(TraceKind kind, Instant at, std::string summary) {
+  // `message`, when given, is packed (without DE 52 and keys) into the event's data.
+  void trace(TraceKind kind, Instant at, std::string summary,
+             const iso8583::Message* message = nullptr) {
     if (events == nullptr) return;
     TraceEvent event;
     event.kind = kind;
     event.at = at;
     event.source = std::string(kSource);
     event.summary = std::move(summary);
+    if (message != nullptr) {
+      event.data = traceBytes(*options.dialect, *message);
+      if (!event.data.empty()) event.format = traceFormat(*options.dialect);
+    }
     events->onEvent(event);
   }
 
@@ -695,7 +702,12 @@ Result<Response> Iso8583ClientBackend::send(const Request& request) {
   POSIM_RETURN_IF_ERROR(iso8583::appendFramePrefix(s.options.framing, packed.size(), frame));
   append(frame, packed);
 
-  s.trace(TraceKind::kIso8583Request, request.transmitted_at.instant, summary);
+  if (s.events != nullptr) {
+    // The request as sent (its MAC included), read back from the packed bytes.
+    auto sent = iso8583::unpackMessage(*s.options.dialect, packed);
+    s.trace(TraceKind::kIso8583Request, request.transmitted_at.instant, summary,
+            sent.isOk() ? &*sent : nullptr);
+  }
   auto promise = std::make_shared<std::promise<Result<iso8583::Message>>>();
   auto future = promise->get_future();
   auto p = std::make_shared<Pending>();
@@ -726,7 +738,8 @@ Result<Response> Iso8583ClientBackend::send(const Request& request) {
                      std::string(responseCodeMeaning(response->response_code));
   if (!response->authorization_code.empty()) text += ", auth code " + response->authorization_code;
   if (!response->rrn.empty()) text += ", RRN " + response->rrn;
-  s.trace(TraceKind::kIso8583Response, request.transmitted_at.instant + response->host_time, text);
+  s.trace(TraceKind::kIso8583Response, request.transmitted_at.instant + response->host_time, text,
+          &*answer);
   return response;
 }
 

@@ -202,8 +202,16 @@ void addBuiltinBackends(BackendRegistry& registry) {
       }
       config.latency = *latency;
     }
-    return std::unique_ptr<AcquirerBackend>(
-        std::make_unique<EmbeddedBackend>(std::move(config), *context.random, context.events));
+    auto backend =
+        std::make_unique<EmbeddedBackend>(std::move(config), *context.random, context.events);
+    // Traces carry the messages as `iso87-ascii` would pack them (the embedded backend packs
+    // nothing otherwise); only when someone listens.
+    if (context.events != nullptr && context.dialects) {
+      if (auto dialect = context.dialects("iso87-ascii"); dialect.isOk()) {
+        backend->setTraceDialect(std::move(dialect).value());
+      }
+    }
+    return std::unique_ptr<AcquirerBackend>(std::move(backend));
   };
   registry.add(std::move(embedded)).ignoreError();  // a fresh id with a factory: cannot fail
 

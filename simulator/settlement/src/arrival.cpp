@@ -127,4 +127,15 @@ WhatIf whatIf(const std::vector<Capture>& captures, const std::vector<NamedPolic
   return out;
 }
 
+std::vector<double> whatIfDelayHours(const WhatIf& what_if, std::size_t policy) {
+  std::vector<double> hours;
+  hours.reserve(what_if.rows.size());
+  for (const WhatIfRow& row : what_if.rows) {
+    if (policy < row.arrivals.size()) {
+      hours.push_back(static_cast<double>(row.arrivals[policy].delay.count()) / 3.6e9);
+    }
+  }
+  return hours;
+}
+
 }  // namespace posim::settlement

@@ -22,6 +22,15 @@ std::vector<double> withoutNaN(std::vector<double> values) {
   return values;
 }
 
+// The smallest of 1, 2, 5 × 10^k that is >= raw. REQUIRES: raw > 0 and finite.
+double roundWidthAtLeast(double raw) {
+  const double base = std::pow(10.0, std::floor(std::log10(raw)));
+  for (const double m : {1.0, 2.0, 5.0}) {
+    if (m * base >= raw * (1.0 - 1e-12)) return m * base;
+  }
+  return 10.0 * base;
+}
+
 }  // namespace
 
 std::optional<double> percentile(std::vector<double> values, double p) {
@@ -57,6 +66,56 @@ std::optional<double> shareWithin(const std::vector<double>& values, double limi
   }
   if (counted == 0) return std::nullopt;
   return static_cast<double>(within) / static_cast<double>(counted);
+}
+
+std::size_t Histogram::total() const {
+  std::size_t sum = 0;
+  for (std::size_t c : counts) sum += c;
+  return sum;
+}
+
+Histogram histogramOf(const std::vector<double>& values, std::size_t max_bins) {
+  Histogram out;
+  std::vector<double> finite;
+  finite.reserve(values.size());
+  for (double v : values) {
+    if (std::isfinite(v)) finite.push_back(v);
+  }
+  if (finite.empty() || max_bins == 0) return out;
+  const auto [min_it, max_it] = std::minmax_element(finite.begin(), finite.end());
+  const double lo = *min_it;
+  const double hi = *max_it;
+  if (max_bins == 1) {  // values either side of 0 never share one aligned bin
+    out.edges = {lo, hi > lo ? hi : lo + 1.0};
+    out.counts = {finite.size()};
+    return out;
+  }
+  // All values equal: bins sized by the magnitude, so 0.42 lands in [0.40, 0.45) of 12 bins.
+  const double range = hi > lo ? hi - lo : (lo != 0.0 ? std::abs(lo) : 1.0);
+  double width = roundWidthAtLeast(range / static_cast<double>(max_bins));
+  double first = 0.0;
+  std::size_t bins = 0;
+  // Aligning the first edge down to the width can need one bin more; then take the next width.
+  for (;;) {
+    first = std::floor(lo / width) * width;
+    const double span = std::ceil((hi - first) / width - 1e-9);
+    bins = span < 1.0 ? 1 : static_cast<std::size_t>(span);
+    if (bins <= max_bins) break;
+    width = roundWidthAtLeast(width * 1.5);
+  }
+  out.edges.reserve(bins + 1);
+  for (std::size_t i = 0; i <= bins; ++i) {
+    out.edges.push_back(first + static_cast<double>(i) * width);
+  }
+  out.counts.assign(bins, 0);
+  for (double v : finite) {
+    // The epsilon keeps 0.3 in [0.3, 0.4) although (0.3 - 0.2) / 0.1 is just below 1.
+    const double at = std::floor((v - first) / width + 1e-9);
+    std::size_t bin = at < 0.0 ? 0 : static_cast<std::size_t>(at);
+    if (bin >= bins) bin = bins - 1;
+    ++out.counts[bin];
+  }
+  return out;
 }
 
 std::int64_t CashFlow::total() const {

@@ -186,7 +186,7 @@ void Engine::show(std::string_view line1, std::string_view line2) {
   std::string screen(line1);
   if (!line2.empty()) screen += " / " + std::string(line2);
   if (env_.events != nullptr) {
-    env_.events->onEvent({TraceKind::kDisplay, env_.clock->now(), "terminal", screen, {}});
+    env_.events->onEvent({TraceKind::kDisplay, env_.clock->now(), "terminal", screen, {}, {}});
   }
   screens_.push_back(std::move(screen));
 }
@@ -199,13 +199,14 @@ void Engine::traceReceipt(const Receipt& receipt) {
        "printer",
        (receipt.copy == ReceiptCopy::kMerchant ? "merchant copy\n" : "customer copy\n") +
            receipt.text,
+       {},
        {}});
 }
 
 void Engine::note(std::string summary) {
   if (env_.events != nullptr) {
     env_.events->onEvent(
-        {TraceKind::kStateChange, env_.clock->now(), "terminal", std::move(summary), {}});
+        {TraceKind::kStateChange, env_.clock->now(), "terminal", std::move(summary), {}, {}});
   }
 }
 

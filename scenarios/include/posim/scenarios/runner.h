@@ -38,6 +38,10 @@ struct RunOptions {
   std::string journal_path;
   // Called after each step (or every 1% of a load run) with done and total, for progress lines.
   std::function<void(std::size_t done, std::size_t total)> progress;
+  // Called on the running thread before step `index` (of Scenario::steps) runs. Returning false
+  // stops the run: that step and every later one are reported skipped, and RunResult::stopped
+  // is set. The GUI pauses and single-steps a run by blocking here.
+  std::function<bool(std::size_t index, const Step& step)> before_step;
 };
 
 struct StepResult {
@@ -89,6 +93,7 @@ struct RunResult {
   std::string file;
   std::uint64_t seed = 1;
   bool passed = true;
+  bool stopped = false;  // a before_step hook stopped the run
   std::vector<StepResult> steps;
   std::vector<ReportedTransaction> transactions;
   RunSummary summary;
@@ -96,10 +101,31 @@ struct RunResult {
   LocalDateTime finished_at;   // virtual time at the end
 };
 
+// Called on the running thread after step `index` ran (or was skipped), with its result and its
+// transaction (null when the step has none). Statuses in the transaction are as of the step's
+// end; the RunResult holds them as of the end of the run.
+using AfterStepHook = std::function<void(std::size_t index, const StepResult& result,
+                                         const ReportedTransaction* transaction)>;
+
 // Runs one scenario. Errors: the backend could not be created or reached for setup
 // (Unavailable), the journal could not be opened (IoError). Failed expectations are in the
 // result, not errors.
 Result<RunResult> runScenario(const Scenario& scenario, const RunOptions& options,
-                              const acquirer::BackendRegistry& backends);
+                              const acquirer::BackendRegistry& backends,
+                              const AfterStepHook& after_step = {});
+
+// The summary of a run's steps and transactions (what runScenario puts in RunResult::summary;
+// the GUI's manual session uses it too, so both show the same numbers).
+RunSummary summarizeRun(const std::vector<StepResult>& steps,
+                        const std::vector<ReportedTransaction>& transactions,
+                        const Currency& currency);
+
+// The scenario's captures under each of its what_if policies (RunResult::what_if).
+settlement::WhatIf whatIfOf(const Scenario& scenario,
+                            const std::vector<ReportedTransaction>& transactions);
+
+// A sale or completion whose money goes to the merchant: approved, captured, neither voided
+// nor reversed.
+bool arrivesForMerchant(const terminal::TransactionRecord& record);
 
 }  // namespace posim::scenarios

@@ -71,6 +71,10 @@
 #include "posim/base/random.h"
 #include "posim/emv/card_profile.h"
 
+namespace posim::iso8583 {
+struct Dialect;
+}
+
 namespace posim::acquirer {
 
 // Modelled host latency on the virtual clock.
@@ -179,6 +183,11 @@ class EmbeddedBackend final : public AcquirerBackend {
 
   std::string_view id() const override { return "embedded"; }
   Result<Response> send(const Request& request) override;
+
+  // With a dialect, and only while `events` is set, each traced request and response also
+  // carries the message packed in it (TraceEvent::format "iso8583:<id>"; no DE 52, no keys;
+  // nothing when the message does not pack). Without one (the default) traces carry no bytes.
+  void setTraceDialect(std::shared_ptr<const iso8583::Dialect> dialect);
 
   // The issuer's view of a card (by account name or PAN); nullopt when unknown.
   std::optional<AccountView> account(std::string_view name_or_pan) const;

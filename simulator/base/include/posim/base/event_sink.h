@@ -26,14 +26,22 @@ enum class TraceKind {
 std::string_view traceKindName(TraceKind kind);
 
 // One event. `data` carries raw bytes where there are any (an APDU, a message); `summary` is a
-// one-line human reading. REQUIRES of producers: PANs in `summary` masked; PIN blocks and keys
-// never in either field.
+// one-line human reading; `format` says what `data` holds:
+//   "apdu"                 a C-APDU (kApduCommand) or an R-APDU, data and SW1 SW2 (kApduResponse),
+//                          as the kernel exchanged them (a VERIFY keeps its header only);
+//   "iso8583:<dialect id>" one ISO 8583 message packed in that dialect ("iso8583:iso87-ascii"),
+//                          without the frame's length prefix;
+//   ""                     anything else (no bytes, or bytes of no particular format).
+// REQUIRES of producers: PANs in `summary` masked; PIN blocks and keys never in `summary` or
+// `data` (an ISO 8583 message is traced without DE 52 and key fields). `data` may hold a PAN in
+// clear: whoever shows it masks it (emv/apdu_trace.h, iso8583/describe.h).
 struct TraceEvent {
   TraceKind kind = TraceKind::kNote;
   Instant at{};        // virtual (scenario) time
   std::string source;  // "card", "kernel", "acquirer", "terminal:T1"...
   std::string summary;
   Bytes data;
+  std::string format;  // what `data` holds: "apdu", "iso8583:<dialect id>" or ""
 };
 
 class EventSink {

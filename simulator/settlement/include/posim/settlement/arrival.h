@@ -73,5 +73,9 @@ struct WhatIf {
 // computeArrival of every capture under every policy: one row per capture, in order.
 WhatIf whatIf(const std::vector<Capture>& captures, const std::vector<NamedPolicy>& policies,
               const Calendar& calendar);
+// The arrival delays in hours (microseconds / 3.6e9) of every row under policy number `policy`
+// (an index into policy_names), in row order: the what-if distribution reports and the GUI show.
+// Rows without that policy are skipped; an index past the last policy gives no values.
+std::vector<double> whatIfDelayHours(const WhatIf& what_if, std::size_t policy);
 
 }  // namespace posim::settlement

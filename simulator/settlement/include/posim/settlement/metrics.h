@@ -27,6 +27,20 @@ Distribution distributionOf(const std::vector<double>& values);
 // when there are none.
 std::optional<double> shareWithin(const std::vector<double>& values, double limit);
 
+// Values counted in equal-width bins, for charts (the GUI's latency histogram).
+struct Histogram {
+  std::vector<double> edges;        // counts.size() + 1 ascending bin edges
+  std::vector<std::size_t> counts;  // bin i holds values in [edges[i], edges[i + 1])
+  std::size_t total() const;        // the sum of counts
+};
+// At most `max_bins` bins of one width, the smallest "round" width (1, 2 or 5 × 10^k) that covers
+// the values in that many bins; the first edge is the smallest value rounded down to a multiple of
+// the width. A value on the last edge counts in the last bin. NaNs and infinities are ignored.
+// Values all equal give one bin; max_bins 1 gives the one bin [min, max] (unrounded). No values
+// (or max_bins 0): no edges and no counts.
+// Deterministic: the same values in any order give the same histogram.
+Histogram histogramOf(const std::vector<double>& values, std::size_t max_bins);
+
 // Money arriving per local date, in minor units (refund credits are negative for the merchant).
 // Not thread-safe.
 class CashFlow {
