@@ -20,9 +20,7 @@
 #include "posim/acquirer/pcap.h"
 #include "posim/base/clock.h"
 #include "posim/base/event_sink.h"
-#include "posim/base/money.h"
 #include "posim/base/random.h"
-#include "posim/emv/test_cards.h"
 #include "posim/iso8583/framing.h"
 #include "posim/scenarios/dialect_files.h"
 #include "posim/scenarios/host_setup.h"
@@ -75,26 +73,6 @@ Result<ListenAddress> parseListen(const std::string& text) {
   if (!isDigits(port) || port.size() > 5 || std::stoul(port) > 65535) return invalidArgument(bad);
   out.port = static_cast<std::uint16_t>(std::stoul(port));
   return out;
-}
-
-// Without --config: the built-in test cards (emv/test_cards.h), 10,000.00 each, any online PIN,
-// ARQCs not enforced. Unknown cards are declined 14 by the issuer rules.
-acquirer::EmbeddedConfig defaultIssuer() {
-  acquirer::EmbeddedConfig config;
-  const Currency currency = *currencyByAlpha("CNY");
-  int n = 0;
-  for (const emv::CardProfile& card : emv::testCardProfiles()) {
-    acquirer::Account account;
-    account.name = "card" + std::to_string(++n);
-    account.card = card;
-    account.balance = Money(1000000, currency);
-    config.accounts.push_back(std::move(account));
-  }
-  config.ignore_arqc_failure = true;
-  config.latency.kind = acquirer::LatencyModel::Kind::kFixed;
-  config.latency.a = Duration(0);
-  config.latency.b = Duration(0);
-  return config;
 }
 
 }  // namespace
@@ -197,7 +175,7 @@ int runHost(const Args& args, Io& io) {
     issuer = scenarios::issuerConfigFor(*scenario);
     host.reference_time = scenario->start;
   } else {
-    issuer = defaultIssuer();
+    issuer = scenarios::defaultHostIssuer();
     // The shell reads the real clock: DE 7 carries no year, the host takes the nearest one.
     host.reference_time =
         LocalDateTime{std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now()),

@@ -18,6 +18,12 @@ namespace posim::scenarios {
 // terminal's online PIN key, hold expiry and completion limit.
 acquirer::EmbeddedConfig issuerConfigFor(const Scenario& scenario);
 
+// The issuer of `posim host` without a scenario (the CLI without --config, the GUI's embedded
+// host without a file): one account per built-in test card (emv/test_cards.h, in that order,
+// named card1, card2, ...), 10,000.00 CNY each, any online PIN accepted, ARQC failures ignored,
+// no modelled latency. Cards it does not know are declined 14 by the issuer rules.
+acquirer::EmbeddedConfig defaultHostIssuer();
+
 // The seed of the random stream the acquirer draws from (authorization codes, modelled latency)
 // in a run with `run_seed`.
 std::uint64_t hostRandomSeed(std::uint64_t run_seed);
