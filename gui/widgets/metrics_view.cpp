@@ -1,5 +1,6 @@
 #include "widgets/metrics_view.h"
 
+#include <QAbstractAxis>
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
@@ -8,6 +9,8 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFont>
+#include <QGraphicsLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPixmap>
@@ -38,22 +41,37 @@ int decimalsFor(double width) {
   return static_cast<int>(std::clamp(digits, 0.0, 6.0));
 }
 
+// A chart that spends its area on the data: thin margins, a small title and small axis labels,
+// so both charts stay legible in the 1280x800 window next to the calendar.
 QChart* emptyChart(const QString& title) {
   auto* chart = new QChart;
   chart->setTitle(title);
+  QFont title_font = chart->titleFont();
+  title_font.setPointSizeF(std::max(7.0, title_font.pointSizeF() - 1.0));
+  title_font.setBold(true);
+  chart->setTitleFont(title_font);
+  chart->setMargins(QMargins(4, 2, 4, 2));
+  chart->layout()->setContentsMargins(0, 0, 0, 0);
+  chart->setBackgroundRoundness(0);
   chart->legend()->hide();
   chart->setAnimationOptions(QChart::NoAnimation);
   return chart;
 }
 
+void useSmallLabels(QAbstractAxis* axis) {
+  QFont font = axis->labelsFont();
+  font.setPointSizeF(std::max(6.5, font.pointSizeF() - 2.0));
+  axis->setLabelsFont(font);
+}
+
 // An axis of whole counts from 0 with four equal integer steps.
-QValueAxis* countAxis(std::size_t largest, const QString& title) {
+QValueAxis* countAxis(std::size_t largest) {
   auto* axis = new QValueAxis;
   const double step = std::max(1.0, std::ceil(static_cast<double>(largest) / 4.0));
   axis->setRange(0.0, step * 4.0);
   axis->setTickCount(5);
   axis->setLabelFormat(QStringLiteral("%d"));
-  axis->setTitleText(title);
+  useSmallLabels(axis);
   return axis;
 }
 
@@ -210,8 +228,7 @@ QChart* MetricsView::makeLatencyChart() const {
     return emptyChart(tr("Authorization latency: no online authorization in this run"));
   }
   QChart* chart = emptyChart(
-      tr("Authorization latency (%1 authorizations): p50 %2 ms · p95 %3 "
-         "ms · p99 %4 ms")
+      tr("Authorization latency, ms (%1 authorizations): p50 %2 · p95 %3 · p99 %4")
           .arg(latency_.count)
           .arg(number(latency_.p50, 2), number(latency_.p95, 2), number(latency_.p99, 2)));
   const int decimals = decimalsFor(histogram.edges[1] - histogram.edges[0]);
@@ -221,9 +238,12 @@ QChart* MetricsView::makeLatencyChart() const {
   for (std::size_t i = 0; i < histogram.counts.size(); ++i) {
     *set << static_cast<double>(histogram.counts[i]);
     largest = std::max(largest, histogram.counts[i]);
-    categories << QStringLiteral("%1–%2").arg(
-        QString::number(histogram.edges[i], 'f', decimals),
-        QString::number(histogram.edges[i + 1], 'f', decimals));
+    // The lower edge names the bin; the last bin also shows where it ends.
+    QString label = QString::number(histogram.edges[i], 'f', decimals);
+    if (i + 1 == histogram.counts.size()) {
+      label += QStringLiteral("–") + QString::number(histogram.edges[i + 1], 'f', decimals);
+    }
+    categories << label;
   }
   auto* series = new QBarSeries;
   series->append(set);
@@ -234,11 +254,10 @@ QChart* MetricsView::makeLatencyChart() const {
 
   auto* x = new QBarCategoryAxis;
   x->append(categories);
-  x->setTitleText(tr("latency, ms"));
-  if (categories.size() > 6) x->setLabelsAngle(-45);
+  useSmallLabels(x);
   chart->addAxis(x, Qt::AlignBottom);
   series->attachAxis(x);
-  QValueAxis* y = countAxis(largest, tr("authorizations"));
+  QValueAxis* y = countAxis(largest);
   chart->addAxis(y, Qt::AlignLeft);
   series->attachAxis(y);
   return chart;
@@ -250,8 +269,7 @@ QChart* MetricsView::makeArrivalChart() const {
     return emptyChart(tr("Arrival delay by settlement policy: no captured transaction"));
   }
   QChart* chart = emptyChart(
-      tr("Arrival delay by settlement policy, hours from capture to the merchant's account "
-         "(%1 captures; this scenario: %2)")
+      tr("Hours from capture to the merchant's account (%1 captures; this scenario: %2)")
           .arg(captures_)
           .arg(QString::fromStdString(own_policy_)));
   chart->legend()->show();
@@ -278,7 +296,7 @@ QChart* MetricsView::makeArrivalChart() const {
 
   auto* x = new QBarCategoryAxis;
   x->append(categories);
-  x->setTitleText(tr("settlement policy"));
+  useSmallLabels(x);
   chart->addAxis(x, Qt::AlignBottom);
   series->attachAxis(x);
   auto* y = new QValueAxis;
@@ -286,7 +304,7 @@ QChart* MetricsView::makeArrivalChart() const {
   y->setRange(0.0, largest > 0.0 ? largest * 1.15 : 1.0);
   y->applyNiceNumbers();
   y->setLabelFormat(QStringLiteral("%.0f"));
-  y->setTitleText(tr("hours"));
+  useSmallLabels(y);
   chart->addAxis(y, Qt::AlignLeft);
   series->attachAxis(y);
   return chart;
