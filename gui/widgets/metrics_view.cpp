@@ -268,10 +268,10 @@ QChart* MetricsView::makeArrivalChart() const {
   if (captures_ == 0 || policies_.empty()) {
     return emptyChart(tr("Arrival delay by settlement policy: no captured transaction"));
   }
-  QChart* chart = emptyChart(
-      tr("Hours from capture to the merchant's account (%1 captures; this scenario: %2)")
-          .arg(captures_)
-          .arg(QString::fromStdString(own_policy_)));
+  QChart* chart =
+      emptyChart(tr("Hours from capture to the merchant's account (%1 captures; this scenario: %2)")
+                     .arg(captures_)
+                     .arg(QString::fromStdString(own_policy_)));
   chart->legend()->show();
   chart->legend()->setAlignment(Qt::AlignBottom);
 
