@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <random>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -70,6 +71,43 @@ TEST(LogHistogram, MergingEqualsRecordingEverythingInOne) {
     EXPECT_EQ(merged.valueAtPercentile(p), all.valueAtPercentile(p)) << p;
   }
   EXPECT_NEAR(merged.mean(), all.mean(), 1e-9 * all.mean());
+}
+
+TEST(LogHistogram, JsonRoundTripKeepsEverything) {
+  LogHistogram h;
+  for (std::uint64_t v : {3u, 250u, 251u, 90000u, 1234567u}) h.record(v, v % 7 + 1);
+  auto text = h.toJson().dump();
+  auto parsed = Json::parse(text);
+  ASSERT_TRUE(parsed.isOk());
+  auto back = LogHistogram::fromJson(*parsed);
+  ASSERT_TRUE(back.isOk()) << back.status().message();
+  EXPECT_EQ(*back, h);
+  EXPECT_EQ(back->valueAtPercentile(90), h.valueAtPercentile(90));
+  EXPECT_DOUBLE_EQ(back->mean(), h.mean());
+
+  auto empty = LogHistogram::fromJson(LogHistogram().toJson());
+  ASSERT_TRUE(empty.isOk());
+  EXPECT_TRUE(empty->empty());
+}
+
+TEST(LogHistogram, JsonThatDoesNotAddUpIsRefused) {
+  LogHistogram h;
+  h.record(10, 2);
+  Json json = h.toJson();
+  json["count"] = 3;
+  auto bad = LogHistogram::fromJson(json);
+  ASSERT_FALSE(bad.isOk());
+  EXPECT_NE(bad.status().message().find("'count' is 3"), std::string::npos)
+      << bad.status().message();
+
+  Json wrong_bits = h.toJson();
+  wrong_bits["sub_bucket_bits"] = 5;
+  EXPECT_FALSE(LogHistogram::fromJson(wrong_bits).isOk());
+  Json not_a_pair = h.toJson();
+  not_a_pair["buckets"] = Json(Json::Array{Json(1)});
+  auto pair = LogHistogram::fromJson(not_a_pair);
+  ASSERT_FALSE(pair.isOk());
+  EXPECT_NE(pair.status().message().find("buckets[0]"), std::string::npos);
 }
 
 TEST(LogHistogram, EmptyAndCleared) {

@@ -11,6 +11,9 @@
 #include <utility>
 #include <vector>
 
+#include "posim/base/json.h"
+#include "posim/base/status.h"
+
 namespace posim {
 
 class LogHistogram {
@@ -40,6 +43,12 @@ class LogHistogram {
   static std::uint64_t highestOf(std::size_t bucket);
   // (bucket, count) for every non-empty bucket, ascending.
   std::vector<std::pair<std::size_t, std::uint64_t>> buckets() const;
+
+  // {"sub_bucket_bits": 7, "count", "min", "max", "sum", "buckets": [[bucket, count], ...]}: the
+  // form reports carry so that shard reports merge exactly. fromJson checks what it reads and
+  // names the offending key.
+  Json toJson() const;
+  static Result<LogHistogram> fromJson(const Json& json);
 
   friend bool operator==(const LogHistogram& a, const LogHistogram& b);
 
