@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -10,6 +11,7 @@
 
 #include "posim/acquirer/backend.h"
 #include "posim/emv/kernel.h"
+#include "posim/scenarios/load_stats.h"
 
 namespace posim::scenarios {
 namespace {
@@ -183,11 +185,48 @@ Json whatIfJson(const settlement::WhatIf& w) {
   return j;
 }
 
+// The load runs of a suite, from their reports: counts add up, histograms merge exactly, so
+// merged shard reports give the percentiles of the unsharded run.
+struct SuiteLoad {
+  static constexpr const char* kCounts[] = {"scheduled", "completed", "approved",      "declined",
+                                            "errors",    "timeouts",  "reversals_sent"};
+  std::size_t runs = 0;
+  std::uint64_t counts[std::size(kCounts)] = {};
+  LogHistogram latency_us;
+  LogHistogram service_us;
+
+  void add(const Json& l) {
+    ++runs;
+    for (std::size_t i = 0; i < std::size(kCounts); ++i) {
+      const Json* v = l.find(kCounts[i]);
+      if (v != nullptr && v->isNumber()) counts[i] += static_cast<std::uint64_t>(v->asInt());
+    }
+    // mergeReports checked them; a run made in this process wrote them.
+    if (const Json* h = l.find("latency_histogram_us")) {
+      if (auto parsed = LogHistogram::fromJson(*h); parsed.isOk()) latency_us.merge(*parsed);
+    }
+    if (const Json* h = l.find("service_histogram_us")) {
+      if (auto parsed = LogHistogram::fromJson(*h); parsed.isOk()) service_us.merge(*parsed);
+    }
+  }
+  Json toJson() const {
+    Json j = Json::object();
+    j["runs"] = countJson(runs);
+    for (std::size_t i = 0; i < std::size(kCounts); ++i) j[kCounts[i]] = Json(counts[i]);
+    j["latency_ms"] = latencyPercentilesJson(latency_us);
+    j["service_ms"] = latencyPercentilesJson(service_us);
+    j["latency_histogram_us"] = latency_us.toJson();
+    j["service_histogram_us"] = service_us.toJson();
+    return j;
+  }
+};
+
 // Counts over run reports (JSON), for a suite: from the documents themselves, so merged shard
 // reports are summed the same way as runs made in this process.
 Json suiteFromRuns(Json::Array runs) {
   std::size_t runs_passed = 0, steps = 0, steps_passed = 0, steps_failed = 0, steps_skipped = 0,
               transactions = 0, approved = 0;
+  SuiteLoad load;
   for (const Json& run : runs) {
     const Json* passed = run.find("passed");
     if (passed != nullptr && passed->isBool() && passed->asBool()) ++runs_passed;
@@ -205,13 +244,25 @@ Json suiteFromRuns(Json::Array runs) {
         }
       }
     }
-    if (const Json* t = run.find("transactions"); t != nullptr && t->isArray()) {
+    const Json* run_summary = run.find("summary");
+    const Json* counted = run_summary != nullptr && run_summary->isObject()
+                              ? run_summary->find("transactions")
+                              : nullptr;
+    const Json* counted_approved =
+        run_summary != nullptr && run_summary->isObject() ? run_summary->find("approved") : nullptr;
+    if (counted != nullptr && counted->isNumber() && counted_approved != nullptr &&
+        counted_approved->isNumber()) {
+      // The run's own count, which includes the transactions a real-time load run aggregates.
+      transactions += static_cast<std::size_t>(counted->asInt());
+      approved += static_cast<std::size_t>(counted_approved->asInt());
+    } else if (const Json* t = run.find("transactions"); t != nullptr && t->isArray()) {
       for (const Json& tx : t->asArray()) {
         ++transactions;
         const Json* a = tx.find("approved");
         if (a != nullptr && a->isBool() && a->asBool()) ++approved;
       }
     }
+    if (const Json* l = run.find("load"); l != nullptr && l->isObject()) load.add(*l);
   }
   Json summary = Json::object();
   summary["runs"] = countJson(runs.size());
@@ -226,6 +277,7 @@ Json suiteFromRuns(Json::Array runs) {
   summary["approval_rate"] = fixed(
       transactions == 0 ? 0.0 : static_cast<double>(approved) / static_cast<double>(transactions),
       4);
+  summary["load"] = load.runs == 0 ? Json() : load.toJson();
 
   Json out = Json::object();
   out["posim_report"] = 1;
@@ -332,6 +384,7 @@ Json runReport(const RunResult& run) {
   j["summary"] = summaryJson(run.summary);
   j["what_if"] = whatIfJson(run.what_if);
   j["finished_at"] = formatIso8601(run.finished_at);
+  j["load"] = run.load ? loadStatsJson(*run.load) : Json();
   return j;
 }
 
@@ -451,6 +504,31 @@ std::string textSummary(const std::vector<RunResult>& runs) {
                "\n";
       }
     }
+    if (run.load) {
+      const LoadStats& l = *run.load;
+      const LogHistogram& h = l.latency_us;
+      char line[320];
+      std::snprintf(line, sizeof line,
+                    "  load (%s clock, %s loop, %d terminals): %llu completed in %.1f s = %.1f/s, "
+                    "%llu errors (%llu timeouts), %llu reversals sent\n",
+                    l.clock.c_str(), l.mode.c_str(), l.terminals,
+                    static_cast<unsigned long long>(l.completed), l.elapsed_seconds, l.throughput(),
+                    static_cast<unsigned long long>(l.errors),
+                    static_cast<unsigned long long>(l.timeouts),
+                    static_cast<unsigned long long>(l.reversals_sent));
+      out += line;
+      if (!h.empty()) {
+        std::snprintf(line, sizeof line,
+                      "  load latency ms%s: p50 %.3f  p90 %.3f  p99 %.3f  p99.9 %.3f  max %.3f\n",
+                      l.mode == "open" && l.clock == "real" ? " (from the intended send time)" : "",
+                      static_cast<double>(h.valueAtPercentile(50)) / 1e3,
+                      static_cast<double>(h.valueAtPercentile(90)) / 1e3,
+                      static_cast<double>(h.valueAtPercentile(99)) / 1e3,
+                      static_cast<double>(h.valueAtPercentile(99.9)) / 1e3,
+                      static_cast<double>(h.max()) / 1e3);
+        out += line;
+      }
+    }
     if (!s.money_per_day.empty()) {
       out += "  money arriving per day:\n";
       for (const auto& [day, minor] : s.money_per_day) {
@@ -491,6 +569,25 @@ std::string textSummary(const std::vector<RunResult>& runs) {
   return out;
 }
 
+namespace {
+
+// A run report's load histograms must read back, or the merged percentiles would be wrong.
+Status checkLoad(const Json& run, const std::string& where) {
+  const Json* l = run.find("load");
+  if (l == nullptr || l->isNull()) return Status::ok();
+  if (!l->isObject()) return invalidArgument(where + ": \"load\" is not an object");
+  for (const char* key : {"latency_histogram_us", "service_histogram_us"}) {
+    const Json* h = l->find(key);
+    if (h == nullptr) continue;
+    if (auto parsed = LogHistogram::fromJson(*h); !parsed.isOk()) {
+      return invalidArgument(where + ": load." + key + ": " + parsed.status().message());
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
 Result<Json> mergeReports(const std::vector<Json>& reports) {
   Json::Array runs;
   for (std::size_t i = 0; i < reports.size(); ++i) {
@@ -510,9 +607,11 @@ Result<Json> mergeReports(const std::vector<Json>& reports) {
           return invalidArgument(where + ": runs[" + std::to_string(k) +
                                  "] is not a run report (no \"steps\")");
         }
+        POSIM_RETURN_IF_ERROR(checkLoad(run, where + ": runs[" + std::to_string(k) + "]"));
         runs.push_back(run);
       }
     } else if (const Json* steps = doc.find("steps"); steps != nullptr && steps->isArray()) {
+      POSIM_RETURN_IF_ERROR(checkLoad(doc, where));
       runs.push_back(doc);
     } else {
       return invalidArgument(where + ": neither a run report (\"steps\") nor a suite (\"runs\")");

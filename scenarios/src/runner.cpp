@@ -1,14 +1,19 @@
 #include "posim/scenarios/runner.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <cstdio>
 #include <deque>
+#include <limits>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -163,14 +168,81 @@ Result<BackendChoice> parseBackendUrl(std::string_view text) {
   return choice;
 }
 
-// One terminal: its profile, journal, devices and engine.
+// Counts what one terminal's requests got back, for a real-time load run: timeouts, failures of
+// the transaction's own request, reversals delivered.
+class CountingBackend final : public acquirer::AcquirerBackend {
+ public:
+  explicit CountingBackend(acquirer::AcquirerBackend& inner) : inner_(inner) {}
+  std::string_view id() const override { return inner_.id(); }
+  Result<acquirer::Response> send(const acquirer::Request& request) override {
+    Result<acquirer::Response> answer = inner_.send(request);
+    const bool own = request.type == watched_;
+    if (answer.isOk()) {
+      if (request.type == TransactionType::kReversal) ++reversals_;
+    } else {
+      if (answer.status().code() == StatusCode::kDeadlineExceeded) ++timeouts_;
+      if (own) failure_ = answer.status();
+    }
+    return answer;
+  }
+  // Before each transaction: which request type is the transaction's own.
+  void watch(TransactionType type) {
+    watched_ = type;
+    failure_ = Status::ok();
+  }
+  const Status& failure() const { return failure_; }
+  std::uint64_t takeTimeouts() { return std::exchange(timeouts_, 0); }
+  std::uint64_t takeReversals() { return std::exchange(reversals_, 0); }
+
+ private:
+  acquirer::AcquirerBackend& inner_;
+  TransactionType watched_ = TransactionType::kSale;
+  Status failure_;
+  std::uint64_t timeouts_ = 0;
+  std::uint64_t reversals_ = 0;
+};
+
+// One backend shared by the threads of a real-time load run (the embedded acquirer and issuer are
+// not thread-safe): one request at a time, as `posim host` serves them.
+class LockedBackend final : public acquirer::AcquirerBackend {
+ public:
+  explicit LockedBackend(acquirer::AcquirerBackend& inner) : inner_(inner) {}
+  std::string_view id() const override { return inner_.id(); }
+  Result<acquirer::Response> send(const acquirer::Request& request) override {
+    std::lock_guard lock(mutex_);
+    return inner_.send(request);
+  }
+
+ private:
+  acquirer::AcquirerBackend& inner_;
+  std::mutex mutex_;
+};
+
+// One terminal: its profile, journal, devices and engine. A terminal of a real-time load run also
+// owns its clock, its copies of the cards, its backend (connection) and its counters.
 struct TerminalUnit {
   emv::TerminalProfile profile;
   std::unique_ptr<terminal::Journal> journal;
   terminal::HeadlessDevices devices;
   std::unique_ptr<SeededRandom> random;
-  std::unique_ptr<terminal::Engine> engine;
+  std::unique_ptr<VirtualClock> clock;
+  std::vector<std::unique_ptr<emv::VirtualCard>> cards;
+  std::unique_ptr<SeededRandom> backend_random;  // the backend keeps a reference
+  std::unique_ptr<acquirer::AcquirerBackend> backend;
+  std::unique_ptr<CountingBackend> counter;
+  std::unique_ptr<terminal::Engine> engine;  // last: uses everything above
 };
+
+// When the `n`th arrival (from 0) of an open loop is due, from the start: `rate` per second,
+// rising linearly from 0 over `ramp` (then n arrivals are due after sqrt(2 ramp n / rate)).
+std::chrono::nanoseconds arrivalOffset(std::int64_t n, double rate, std::chrono::nanoseconds ramp) {
+  const double ramp_s = static_cast<double>(ramp.count()) / 1e9;
+  const double during_ramp = rate * ramp_s / 2.0;
+  const double index = static_cast<double>(n);
+  const double seconds = index < during_ramp ? std::sqrt(2.0 * ramp_s * index / rate)
+                                             : ramp_s + (index - during_ramp) / rate;
+  return std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(seconds * 1e9)));
+}
 
 // Where a reported transaction lives: which terminal, which journal row.
 struct RecordRef {
@@ -246,8 +318,8 @@ class Runner {
     checkDeferred();
     POSIM_RETURN_IF_ERROR(reread());
     result_.finished_at = clock_.localNow();
-    result_.summary =
-        summarizeRun(result_.steps, result_.transactions, scenario_.merchant.currency);
+    result_.summary = summarizeRun(result_.steps, result_.transactions, scenario_.merchant.currency,
+                                   result_.load ? &*result_.load : nullptr);
     result_.what_if = whatIfOf(scenario_, result_.transactions);
     result_.passed = std::all_of(result_.steps.begin(), result_.steps.end(),
                                  [](const StepResult& s) { return s.passed; });
@@ -346,6 +418,7 @@ class Runner {
         choice = std::move(override_choice);
       }
     }
+    choice_ = choice;
     acquirer::BackendContext context;
     context.options = choice.options;
     context.issuer = &issuer_;
@@ -371,9 +444,12 @@ class Runner {
   }
 
   // Terminal `index` (0: the scenario's own; 1..: load terminals with their own terminal id).
+  // `own`: a real-time load terminal, which keeps its own clock and backend (set by the caller
+  // before the engine is built) and sends no trace events.
   Result<std::unique_ptr<TerminalUnit>> makeTerminal(const std::string& journal_path,
-                                                     std::size_t index, std::uint64_t seed) {
-    auto unit = std::make_unique<TerminalUnit>();
+                                                     std::size_t index, std::uint64_t seed,
+                                                     std::unique_ptr<TerminalUnit> own = nullptr) {
+    auto unit = own ? std::move(own) : std::make_unique<TerminalUnit>();
     unit->profile = scenario_.terminal;
     const Merchant& m = scenario_.merchant;
     unit->profile.merchant_id = m.id;
@@ -400,12 +476,13 @@ class Runner {
     config.completion_max_percent = scenario_.acquirer.completion_max_percent;
     terminal::EngineEnvironment env;
     env.devices = index == 0 && devices_ != nullptr ? *devices_ : unit->devices.devices();
-    env.backend = faults_.get();
+    env.backend = unit->counter ? static_cast<acquirer::AcquirerBackend*>(unit->counter.get())
+                                : faults_.get();
     env.journal = unit->journal.get();
-    env.clock = &clock_;
+    env.clock = unit->clock ? unit->clock.get() : &clock_;
     env.steady = options_.steady;
     env.random = unit->random.get();
-    env.events = options_.events;
+    env.events = unit->clock ? nullptr : options_.events;
     unit->engine = std::make_unique<terminal::Engine>(std::move(config), env);
     return unit;
   }
@@ -694,14 +771,62 @@ class Runner {
     return out;
   }
 
-  // The load run: `count` transactions (or as many as arrive within `duration`) at `rate` per
-  // second of virtual time, dealt round robin to `terminals` engines that share the clock and
-  // the backend. Arrivals that find the clock already past their time start at once.
   Status runLoad(const LoadSpec& load, StepResult& out) {
     if (load.mix.empty()) {
       out.error = "load: the mix is empty";
       return Status::ok();
     }
+    if (load.clock == LoadClock::kReal) {
+      POSIM_RETURN_IF_ERROR(runRealTimeLoad(load, out));
+    } else {
+      POSIM_RETURN_IF_ERROR(runVirtualLoad(load, out));
+    }
+    checkLoadExpectations(load.expect, *result_.load, out);
+    return Status::ok();
+  }
+
+  static void checkLoadExpectations(const LoadExpectation& e, const LoadStats& stats,
+                                    StepResult& out) {
+    auto ms = [](std::uint64_t us) { return formatMs(static_cast<double>(us) / 1000.0); };
+    const LogHistogram& h = stats.latency_us;
+    if (e.p99_ms && !h.empty() &&
+        static_cast<double>(h.valueAtPercentile(99)) / 1000.0 > *e.p99_ms) {
+      out.failures.push_back(
+          failure("latency p99", "at most " + formatMs(*e.p99_ms), ms(h.valueAtPercentile(99))));
+    }
+    if (e.p50_ms && !h.empty() &&
+        static_cast<double>(h.valueAtPercentile(50)) / 1000.0 > *e.p50_ms) {
+      out.failures.push_back(
+          failure("latency p50", "at most " + formatMs(*e.p50_ms), ms(h.valueAtPercentile(50))));
+    }
+    if (e.min_throughput && stats.throughput() < *e.min_throughput) {
+      char want[64], got[64];
+      std::snprintf(want, sizeof want, "at least %.1f/s", *e.min_throughput);
+      std::snprintf(got, sizeof got, "%.1f/s", stats.throughput());
+      out.failures.push_back(failure("throughput", want, got));
+    }
+    if (e.max_errors && stats.errors > *e.max_errors) {
+      out.failures.push_back(failure("errors", "at most " + std::to_string(*e.max_errors),
+                                     std::to_string(stats.errors)));
+    }
+    if (e.min_approval_rate) {
+      const double rate = stats.completed == 0 ? 0.0
+                                               : static_cast<double>(stats.approved) /
+                                                     static_cast<double>(stats.completed);
+      if (rate < *e.min_approval_rate) {
+        char want[64], got[64];
+        std::snprintf(want, sizeof want, "at least %.4f", *e.min_approval_rate);
+        std::snprintf(got, sizeof got, "%.4f", rate);
+        out.failures.push_back(failure("approval_rate", want, got));
+      }
+    }
+  }
+
+  // The load run on the virtual clock: `count` transactions (or as many as arrive within
+  // `duration`) at `rate` per second of virtual time, dealt round robin to `terminals` engines
+  // that share the clock and the backend. Arrivals that find the clock already past their time
+  // start at once.
+  Status runVirtualLoad(const LoadSpec& load, StepResult& out) {
     const double rate = load.rate_per_second > 0 ? load.rate_per_second : 1.0;
     const auto gap = Duration(static_cast<std::int64_t>(std::llround(1e6 / rate)));
     std::int64_t count = 0;
@@ -719,8 +844,11 @@ class Runner {
       if (!options_.journal_path.empty() && options_.journal_path != ":memory:") {
         path = options_.journal_path + ".load-" + std::to_string(k);
       }
+      auto own = std::make_unique<TerminalUnit>();
+      own->counter = std::make_unique<CountingBackend>(*faults_);
       POSIM_ASSIGN_OR_RETURN(
-          auto unit, makeTerminal(path, k, deriveSeed(options_.seed, kLoadTerminalStreamBase + k)));
+          auto unit, makeTerminal(path, k, deriveSeed(options_.seed, kLoadTerminalStreamBase + k),
+                                  std::move(own)));
       load_terminal.push_back(terminals_.size());
       terminals_.push_back(std::move(unit));
     }
@@ -750,12 +878,33 @@ class Runner {
     std::vector<std::deque<std::pair<std::int64_t, Money>>> sales(terminals);
     std::vector<std::deque<std::pair<std::int64_t, Money>>> preauths(terminals);
 
+    if (load.ramp_up.count() > 0 && load.duration) {
+      // Fewer arrivals fit into the duration while the rate ramps up.
+      std::int64_t fit = 0;
+      const auto limit = std::chrono::duration_cast<std::chrono::nanoseconds>(*load.duration);
+      const auto ramp = std::chrono::duration_cast<std::chrono::nanoseconds>(load.ramp_up);
+      while (arrivalOffset(fit, rate, ramp) < limit && (!load.count || fit < *load.count)) ++fit;
+      count = std::max<std::int64_t>(1, fit);
+    }
+    LoadStats stats;
+    stats.clock = "virtual";
+    stats.mode = "open";
+    stats.terminals = static_cast<int>(terminals);
+    stats.target_rate = rate;
+    stats.scheduled = static_cast<std::uint64_t>(count);
+    const auto wall_start = options_.steady->elapsed();
+
     const Instant start = clock_.now();
     const std::size_t every = std::max<std::size_t>(1, static_cast<std::size_t>(count) / 100);
     std::size_t next_card = 0;
     std::size_t errors = 0;
     for (std::int64_t n = 0; n < count; ++n) {
-      const Instant arrival = start + gap * n;
+      const Instant arrival =
+          load.ramp_up.count() > 0
+              ? start + std::chrono::duration_cast<Duration>(arrivalOffset(
+                            n, rate,
+                            std::chrono::duration_cast<std::chrono::nanoseconds>(load.ramp_up)))
+              : start + gap * n;
       if (arrival > clock_.now()) clock_.advanceTo(arrival);
       const std::size_t t = static_cast<std::size_t>(n) % terminals;
       TerminalUnit& unit = *terminals_[load_terminal[t]];
@@ -826,7 +975,10 @@ class Runner {
         }
       }
 
+      const auto sent = options_.steady->elapsed();
+      unit.counter->watch(request.type);
       Result<TransactionRecord> done = unit.engine->run(request);
+      const auto finished = options_.steady->elapsed();
       unit.devices.reader.clear();
       // Keep the memory of the recording devices flat over long runs.
       unit.devices.display.clear();
@@ -839,6 +991,16 @@ class Runner {
         TransactionRecord record = std::move(*done);
         record.display.clear();
         record.receipts.clear();
+        stats.timeouts += unit.counter->takeTimeouts();
+        stats.reversals_sent += unit.counter->takeReversals();
+        if (unit.counter->failure().isOk()) {
+          stats.add(record, finished - sent, finished - sent, RunSummary{}.sla_hours);
+        } else {
+          ++errors;
+          if (out.failures.size() < 10) {
+            out.failures.push_back(id + ": no valid answer: " + unit.counter->failure().message());
+          }
+        }
         if (record.approved) {
           if (record.type == TransactionType::kSale)
             sales[t].emplace_back(record.id, record.amount);
@@ -867,6 +1029,306 @@ class Runner {
                                                     std::to_string(count) +
                                                     " load transactions could not run");
     }
+    stats.errors = errors;
+    stats.elapsed_seconds =
+        static_cast<double>((options_.steady->elapsed() - wall_start).count()) / 1e9;
+    result_.load = std::move(stats);
+    return Status::ok();
+  }
+
+  // The load run on the wall clock (LoadClock::kReal): every terminal on its own thread with its
+  // own clock, cards, journal and backend instance (the shared embedded backend one request at a
+  // time), paced by the steady clock. Open loop: arrival n is due at arrivalOffset(n) and the
+  // first free terminal takes it; its latency runs from when it was due. Closed loop: each
+  // terminal sends, waits, thinks and sends again. The runner's thread reports progress once a
+  // second and keeps the throughput of each second.
+  Status runRealTimeLoad(const LoadSpec& load, StepResult& out) {
+    using std::chrono::nanoseconds;
+    const std::size_t terminals = static_cast<std::size_t>(std::max(1, load.terminals));
+    const bool open = load.mode == LoadMode::kOpen;
+    const double rate = load.rate_per_second > 0 ? load.rate_per_second : 1.0;
+    const auto ramp = std::chrono::duration_cast<nanoseconds>(load.ramp_up);
+    const auto think = std::chrono::duration_cast<nanoseconds>(load.think_time);
+    const std::optional<nanoseconds> limit =
+        load.duration
+            ? std::optional<nanoseconds>(std::chrono::duration_cast<nanoseconds>(*load.duration))
+            : std::nullopt;
+    const std::int64_t count = load.count.value_or(std::numeric_limits<std::int64_t>::max());
+    int total_weight = 0;
+    for (const LoadMix& m : load.mix) total_weight += std::max(0, m.weight);
+    if (total_weight <= 0) {
+      out.error = "load: the weights of the mix add up to 0";
+      return Status::ok();
+    }
+
+    std::unique_ptr<LockedBackend> shared;
+    if (choice_.id == "embedded") shared = std::make_unique<LockedBackend>(*backend_);
+    std::vector<std::unique_ptr<TerminalUnit>> units;
+    for (std::size_t k = 1; k <= terminals; ++k) {
+      auto own = std::make_unique<TerminalUnit>();
+      own->clock = std::make_unique<VirtualClock>(clock_.localNow());
+      const std::uint64_t seed = deriveSeed(options_.seed, kLoadTerminalStreamBase + k);
+      if (shared) {
+        own->counter = std::make_unique<CountingBackend>(*shared);
+      } else {
+        // One connection per terminal, as many terminals would open.
+        own->backend_random = std::make_unique<SeededRandom>(deriveSeed(seed, kHostStream));
+        acquirer::BackendContext context;
+        context.options = choice_.options;
+        context.issuer = &issuer_;
+        context.random = own->backend_random.get();
+        context.dialects = [](std::string_view name) { return resolveDialect(name); };
+        context.wire_tap = options_.wire_tap;
+        context.steady = options_.steady;
+        auto backend = backends_.create(choice_.id, std::move(context));
+        if (!backend.isOk()) {
+          return Status(StatusCode::kUnavailable, "backend " + choice_.id + " for load terminal " +
+                                                      std::to_string(k) + ": " +
+                                                      backend.status().message());
+        }
+        own->backend = std::move(*backend);
+        own->counter = std::make_unique<CountingBackend>(*own->backend);
+      }
+      for (std::size_t c = 0; c < cards_.size(); ++c) {
+        own->cards.push_back(std::make_unique<emv::VirtualCard>(
+            cards_[c]->image(), std::nullopt, deriveSeed(seed, kCardStreamBase + c)));
+      }
+      std::string path = ":memory:";
+      if (!options_.journal_path.empty() && options_.journal_path != ":memory:") {
+        path = options_.journal_path + ".load-" + std::to_string(k);
+      }
+      POSIM_ASSIGN_OR_RETURN(auto unit, makeTerminal(path, k, seed, std::move(own)));
+      units.push_back(std::move(unit));
+    }
+
+    // What each terminal's thread measured; the runner's thread reads it under the mutex.
+    struct Share {
+      std::mutex mutex;
+      LoadStats stats;
+      std::uint64_t interval_completed = 0;
+      std::uint64_t interval_errors = 0;
+      LogHistogram interval_latency_us;
+    };
+    std::vector<std::unique_ptr<Share>> shares;
+    for (std::size_t k = 0; k < terminals; ++k) shares.push_back(std::make_unique<Share>());
+    std::mutex failures_mutex;
+    std::vector<std::string> failures;
+    std::atomic<std::int64_t> next{0};
+    std::atomic<std::uint64_t> scheduled{0};
+    std::atomic<std::size_t> finished_threads{0};
+    std::atomic<bool> stop{false};
+    std::mutex wake_mutex;
+    std::condition_variable wake;
+    std::atomic<std::int64_t> next_second{0};  // steady ns at which the next tick is due
+    const double sla_hours = RunSummary{}.sla_hours;
+    const Instant virtual_start = clock_.now();
+    const nanoseconds t0 = options_.steady->elapsed() + std::chrono::milliseconds(20);
+    next_second = (t0 + std::chrono::seconds(1)).count();
+    auto stopRequested = [&] {
+      return stop.load(std::memory_order_relaxed) ||
+             (options_.stop_load != nullptr && options_.stop_load->load(std::memory_order_relaxed));
+    };
+    auto note = [&](std::string text) {
+      std::lock_guard lock(failures_mutex);
+      if (failures.size() < 10) failures.push_back(std::move(text));
+    };
+
+    auto worker = [&](std::size_t k) {
+      TerminalUnit& unit = *units[k];
+      Share& share = *shares[k];
+      SeededRandom mix_random(deriveSeed(options_.seed, kLoadMixStream + 0x10000 * (k + 1)));
+      std::size_t next_card = k;
+      auto runOne = [&](std::int64_t n, nanoseconds intended) {
+        const LoadMix* mix = &load.mix.back();
+        auto pick = static_cast<int>(mix_random.uniform(static_cast<std::uint64_t>(total_weight)));
+        for (const LoadMix& m : load.mix) {
+          pick -= std::max(0, m.weight);
+          if (pick < 0) {
+            mix = &m;
+            break;
+          }
+        }
+        const std::string id = "load-" + std::to_string(n + 1);
+        // Business time follows the wall clock from the scenario's start.
+        const Instant now_virtual =
+            virtual_start + std::chrono::duration_cast<Duration>(options_.steady->elapsed() - t0);
+        if (now_virtual > unit.clock->now()) unit.clock->advanceTo(now_virtual);
+        terminal::TransactionRequest request;
+        request.type = mix->type;
+        request.label = id;
+        if (mix->type != TransactionType::kEcho) request.amount = mix->amount;
+        if (cardType(mix->type)) {
+          std::size_t c = 0;
+          if (!mix->card.empty()) {
+            c = card_index_.find(mix->card)->second;  // checked when the scenario was loaded
+          } else {
+            c = next_card++ % unit.cards.size();
+          }
+          const ScenarioCard& sc = scenario_.cards[c];
+          request.card = sc.name;
+          unit.devices.reader.present(unit.cards[c].get(), mix->entry,
+                                      emv::magstripeTrack2(sc.profile));
+          unit.devices.pin_pad.script({sc.pin});
+        }
+        const nanoseconds sent = options_.steady->elapsed();
+        unit.counter->watch(request.type);
+        Result<TransactionRecord> done = unit.engine->run(request);
+        const nanoseconds finished = options_.steady->elapsed();
+        unit.devices.reader.clear();
+        unit.devices.display.clear();
+        unit.devices.printer.clear();
+        unit.devices.pin_pad.clearRequests();
+        std::string error;
+        if (!done.isOk()) {
+          error = done.status().toString();
+        } else if (!unit.counter->failure().isOk()) {
+          error = "no valid answer: " + unit.counter->failure().message();
+        }
+        std::lock_guard lock(share.mutex);
+        share.stats.timeouts += unit.counter->takeTimeouts();
+        share.stats.reversals_sent += unit.counter->takeReversals();
+        if (!error.empty()) {
+          ++share.stats.errors;
+          ++share.interval_errors;
+          note(id + " on terminal " + std::to_string(k + 1) + ": " + error);
+          if (finished.count() >= next_second.load(std::memory_order_relaxed)) wake.notify_one();
+          return;
+        }
+        share.stats.add(*done, finished - intended, finished - sent, sla_hours);
+        ++share.interval_completed;
+        share.interval_latency_us.record(static_cast<std::uint64_t>(
+            std::max<std::int64_t>(0, (finished - intended).count() + 500) / 1000));
+        if (finished.count() >= next_second.load(std::memory_order_relaxed)) wake.notify_one();
+      };
+
+      if (open) {
+        for (;;) {
+          const std::int64_t n = next.fetch_add(1, std::memory_order_relaxed);
+          if (n >= count || stopRequested()) break;
+          const nanoseconds due = arrivalOffset(n, rate, ramp);
+          if (limit && due >= *limit) break;
+          scheduled.fetch_add(1, std::memory_order_relaxed);
+          options_.steady->sleepUntil(t0 + due);
+          if (stopRequested()) break;
+          runOne(n, t0 + due);
+        }
+      } else {
+        const auto start = t0 + nanoseconds(ramp.count() * static_cast<std::int64_t>(k) /
+                                            static_cast<std::int64_t>(terminals));
+        options_.steady->sleepUntil(start);
+        for (;;) {
+          if (stopRequested()) break;
+          const nanoseconds now = options_.steady->elapsed();
+          if (limit && now - t0 >= *limit) break;
+          const std::int64_t n = next.fetch_add(1, std::memory_order_relaxed);
+          if (n >= count) break;
+          scheduled.fetch_add(1, std::memory_order_relaxed);
+          runOne(n, now);
+          if (think.count() > 0) options_.steady->sleepUntil(options_.steady->elapsed() + think);
+        }
+      }
+      finished_threads.fetch_add(1, std::memory_order_release);
+      wake.notify_one();
+    };
+
+    LoadStats stats;
+    stats.clock = "real";
+    stats.mode = open ? "open" : "closed";
+    stats.terminals = static_cast<int>(terminals);
+    stats.target_rate = open ? rate : 0.0;
+    stats.aggregated = true;
+
+    std::vector<std::thread> threads;
+    threads.reserve(terminals);
+    for (std::size_t k = 0; k < terminals; ++k) threads.emplace_back(worker, k);
+
+    // Once a second (and at the end): what finished in that second, and a progress report.
+    std::uint64_t completed_so_far = 0, errors_so_far = 0;
+    std::int64_t second = 0;
+    nanoseconds last_tick = t0;
+    // `take`: collect what the terminals measured since the last tick (false: an empty second
+    // after a stall).
+    auto tick = [&](nanoseconds now, bool take) {
+      LoadSecond row;
+      row.second = second++;
+      LogHistogram interval;
+      std::uint64_t timeouts = 0;
+      for (auto& share : shares) {
+        if (!take) break;
+        std::lock_guard lock(share->mutex);
+        row.completed += std::exchange(share->interval_completed, 0);
+        row.errors += std::exchange(share->interval_errors, 0);
+        interval.merge(share->interval_latency_us);
+        share->interval_latency_us.clear();
+        timeouts += share->stats.timeouts;
+      }
+      if (!interval.empty()) {
+        row.p50_us = interval.valueAtPercentile(50);
+        row.p99_us = interval.valueAtPercentile(99);
+      }
+      completed_so_far += row.completed;
+      errors_so_far += row.errors;
+      if (options_.load_progress) {
+        LoadProgress p;
+        p.elapsed_seconds = static_cast<double>((now - t0).count()) / 1e9;
+        p.completed = completed_so_far;
+        p.errors = errors_so_far;
+        p.timeouts = timeouts;
+        const double span = static_cast<double>((now - last_tick).count()) / 1e9;
+        p.rate_per_second = span > 0 ? static_cast<double>(row.completed) / span : 0.0;
+        p.p50_ms = static_cast<double>(row.p50_us.value_or(0)) / 1000.0;
+        p.p99_ms = static_cast<double>(row.p99_us.value_or(0)) / 1000.0;
+        p.scheduled = scheduled.load(std::memory_order_relaxed);
+        options_.load_progress(p);
+      }
+      last_tick = now;
+      stats.per_second.push_back(std::move(row));
+    };
+    // The runner's thread waits for a second to pass or the terminals to finish. It does not
+    // sleep on the steady clock (a test's manual clock would move for it): terminals wake it when
+    // they see a second pass, and it looks again at least every 200 ms of the machine's time.
+    for (;;) {
+      {
+        std::unique_lock lock(wake_mutex);
+        wake.wait_for(lock, std::chrono::milliseconds(200), [&] {
+          return finished_threads.load(std::memory_order_acquire) == terminals ||
+                 options_.steady->elapsed().count() >= next_second.load();
+        });
+      }
+      const nanoseconds now = options_.steady->elapsed();
+      bool first = true;
+      while (now.count() >= next_second.load()) {
+        tick(now, first);
+        first = false;
+        next_second.fetch_add(std::chrono::nanoseconds(std::chrono::seconds(1)).count());
+      }
+      if (finished_threads.load(std::memory_order_acquire) == terminals) break;
+    }
+    for (std::thread& t : threads) t.join();
+    const nanoseconds end = options_.steady->elapsed();
+    tick(end, true);
+    stop.store(true);
+
+    stats.elapsed_seconds = static_cast<double>((end - t0).count()) / 1e9;
+    stats.scheduled = scheduled.load();
+    for (auto& share : shares) stats.merge(share->stats);
+    stats.scheduled = scheduled.load();
+    // The scenario's clock moves on to where the load run's business time ended.
+    Instant latest = clock_.now();
+    for (const auto& unit : units) latest = std::max(latest, unit->clock->now());
+    if (latest > clock_.now()) clock_.advanceTo(latest);
+
+    for (std::string& f : failures) out.failures.push_back(std::move(f));
+    if (stats.errors > failures.size()) {
+      out.failures.push_back("... and " + std::to_string(stats.errors - failures.size()) +
+                             " more transactions that could not run or got no valid answer");
+    }
+    if (stats.errors > 0) {
+      out.failures.insert(out.failures.begin(),
+                          std::to_string(stats.errors) + " of " + std::to_string(stats.scheduled) +
+                              " load transactions could not run or got no valid answer");
+    }
+    result_.load = std::move(stats);
     return Status::ok();
   }
 
@@ -911,6 +1373,7 @@ class Runner {
   acquirer::EmbeddedConfig issuer_;
   std::vector<std::unique_ptr<emv::VirtualCard>> cards_;
   std::map<std::string, std::size_t, std::less<>> card_index_;
+  BackendChoice choice_;
   std::unique_ptr<acquirer::AcquirerBackend> backend_;
   std::unique_ptr<acquirer::FaultInjectingBackend> faults_;
   std::vector<std::unique_ptr<TerminalUnit>> terminals_;  // [0]: the scenario's terminal
@@ -1013,9 +1476,92 @@ bool arrivesForMerchant(const TransactionRecord& r) {
          r.approved && r.captured_at && !r.voided && !r.reversed;
 }
 
+namespace {
+
+settlement::Distribution distributionOfHistogram(const LogHistogram& h, double scale) {
+  settlement::Distribution d;
+  d.count = static_cast<std::size_t>(h.count());
+  if (h.empty()) return d;
+  d.p50 = static_cast<double>(h.valueAtPercentile(50)) * scale;
+  d.p95 = static_cast<double>(h.valueAtPercentile(95)) * scale;
+  d.p99 = static_cast<double>(h.valueAtPercentile(99)) * scale;
+  d.max = static_cast<double>(h.max()) * scale;
+  return d;
+}
+
+// The listed transactions' values joined with a load run's histograms (µs and seconds).
+void foldLoad(RunSummary& s, const LoadStats& load, const std::vector<double>& latencies_ms,
+              const std::vector<double>& delays_hours,
+              std::map<int, std::pair<std::vector<double>, std::vector<double>>>& listed_per_type,
+              std::map<int, std::pair<std::size_t, std::size_t>>& listed_counts) {
+  constexpr double kMsPerUs = 1e-3;
+  constexpr double kHoursPerSecond = 1.0 / 3600.0;
+  auto latencyHistogram = [](const std::vector<double>& ms) {
+    LogHistogram h;
+    for (double v : ms) h.record(static_cast<std::uint64_t>(std::llround(std::max(0.0, v) * 1e3)));
+    return h;
+  };
+  auto delayHistogram = [](const std::vector<double>& hours) {
+    LogHistogram h;
+    for (double v : hours) {
+      h.record(static_cast<std::uint64_t>(std::llround(std::max(0.0, v) * 3600.0)));
+    }
+    return h;
+  };
+  auto within = [&](const std::vector<double>& hours) {
+    return static_cast<std::uint64_t>(
+        std::count_if(hours.begin(), hours.end(), [&](double h) { return h <= s.sla_hours; }));
+  };
+  s.transactions += static_cast<std::size_t>(load.completed);
+  s.approved += static_cast<std::size_t>(load.approved);
+  s.approval_rate = s.transactions == 0
+                        ? 0.0
+                        : static_cast<double>(s.approved) / static_cast<double>(s.transactions);
+  s.reversals_sent += static_cast<std::size_t>(load.reversals_sent);
+  LogHistogram latency = latencyHistogram(latencies_ms);
+  LogHistogram delay = delayHistogram(delays_hours);
+  std::uint64_t in_sla = within(delays_hours);
+  for (const auto& [type, t] : load.per_type) {
+    latency.merge(t.auth_us);
+    delay.merge(t.arrival_delay_s);
+    in_sla += t.within_sla;
+  }
+  s.latency_ms = distributionOfHistogram(latency, kMsPerUs);
+  s.arrival_delay_hours = distributionOfHistogram(delay, kHoursPerSecond);
+  s.sla_share =
+      delay.empty()
+          ? std::nullopt
+          : std::optional<double>(static_cast<double>(in_sla) / static_cast<double>(delay.count()));
+  for (const auto& [day, minor] : load.money_per_day) s.money_per_day[day] += minor;
+  std::set<int> types;
+  for (const auto& [type, counts] : listed_counts) types.insert(type);
+  for (const auto& [type, t] : load.per_type) types.insert(type);
+  s.per_type.clear();
+  for (int type : types) {
+    TypeSummary ts;
+    ts.type = std::string(acquirer::transactionTypeName(static_cast<TransactionType>(type)));
+    const auto& listed = listed_per_type[type];
+    LogHistogram type_latency = latencyHistogram(listed.first);
+    LogHistogram type_delay = delayHistogram(listed.second);
+    ts.count = listed_counts[type].first;
+    ts.approved = listed_counts[type].second;
+    if (auto it = load.per_type.find(type); it != load.per_type.end()) {
+      ts.count += static_cast<std::size_t>(it->second.count);
+      ts.approved += static_cast<std::size_t>(it->second.approved);
+      type_latency.merge(it->second.auth_us);
+      type_delay.merge(it->second.arrival_delay_s);
+    }
+    ts.latency_ms = distributionOfHistogram(type_latency, kMsPerUs);
+    ts.arrival_delay_hours = distributionOfHistogram(type_delay, kHoursPerSecond);
+    s.per_type.push_back(std::move(ts));
+  }
+}
+
+}  // namespace
+
 RunSummary summarizeRun(const std::vector<StepResult>& steps,
                         const std::vector<ReportedTransaction>& transactions,
-                        const Currency& currency) {
+                        const Currency& currency, const LoadStats* load) {
   RunSummary s;
   s.currency = currency;
   for (const StepResult& step : steps) {
@@ -1060,6 +1606,17 @@ RunSummary summarizeRun(const std::vector<StepResult>& steps,
   s.approval_rate = s.transactions == 0
                         ? 0.0
                         : static_cast<double>(s.approved) / static_cast<double>(s.transactions);
+  if (load != nullptr && load->aggregated) {
+    s.money_per_day = cash.perDay();
+    std::map<int, std::pair<std::vector<double>, std::vector<double>>> listed;
+    std::map<int, std::pair<std::size_t, std::size_t>> counts;
+    for (auto& [type, p] : per_type) {
+      listed[type] = {std::move(p.latencies), std::move(p.delays)};
+      counts[type] = {p.count, p.approved};
+    }
+    foldLoad(s, *load, latencies, delays, listed, counts);
+    return s;
+  }
   s.latency_ms = settlement::distributionOf(latencies);
   s.arrival_delay_hours = settlement::distributionOf(delays);
   s.sla_share = settlement::shareWithin(delays, s.sla_hours);

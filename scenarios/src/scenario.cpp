@@ -73,8 +73,19 @@ constexpr std::array<std::string_view, 8> kAcquirerKeys = {
     "rules",   "velocity", "scripts",    "completion_max_percent"};
 constexpr std::array<std::string_view, 9> kFaultKeys = {
     "kind", "count", "latency", "until", "for", "response_code", "only", "at", "occurrence"};
-constexpr std::array<std::string_view, 5> kLoadKeys = {"terminals", "count", "duration", "rate",
-                                                       "mix"};
+constexpr std::array<std::string_view, 10> kLoadKeys = {
+    "terminals", "count",   "duration",   "rate",   "clock",
+    "mode",      "ramp_up", "think_time", "expect", "mix"};
+constexpr std::array<std::string_view, 5> kLoadExpectKeys = {"p99_ms", "p50_ms", "throughput",
+                                                             "errors", "approval_rate"};
+constexpr std::array<EnumName<LoadClock>, 2> kLoadClocks = {{
+    {"virtual", LoadClock::kVirtual},
+    {"real", LoadClock::kReal},
+}};
+constexpr std::array<EnumName<LoadMode>, 2> kLoadModes = {{
+    {"open", LoadMode::kOpen},
+    {"closed", LoadMode::kClosed},
+}};
 constexpr std::array<std::string_view, 5> kCardTransactionKeys = {"card", "entry", "amount", "pin",
                                                                   "force_online"};
 constexpr std::array<std::string_view, 3> kReferencedKeys = {"ref", "amount", "reason"};
@@ -1308,6 +1319,37 @@ class Loader {
     return mix;
   }
 
+  void readLoadExpect(const Node& node, LoadExpectation& out) {
+    MappingReader r(node, d_, "load expect");
+    if (!r.isMapping()) return;
+    declare(r, kLoadExpectKeys);
+    auto positive = [this](const Node* n, std::string_view what) -> std::optional<double> {
+      if (n == nullptr) return std::nullopt;
+      double value = 0;
+      const std::string_view text = n->isScalar() ? n->scalar() : std::string_view();
+      const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (!n->isScalar() || text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+          !std::isfinite(value) || value < 0) {
+        reportExpected(*n, d_, std::string(what));
+        return std::nullopt;
+      }
+      return value;
+    };
+    out.p99_ms = positive(r.optional("p99_ms"), "a latency in milliseconds, like 5 or 2.5");
+    out.p50_ms = positive(r.optional("p50_ms"), "a latency in milliseconds, like 5 or 2.5");
+    out.min_throughput = positive(r.optional("throughput"), "transactions per second, like 1000");
+    if (auto errors = readInteger(r.optional("errors"), d_, 0, kMaxCount)) {
+      out.max_errors = static_cast<std::uint64_t>(*errors);
+    }
+    const Node* rate = r.optional("approval_rate");
+    out.min_approval_rate = positive(rate, "a share between 0 and 1, like 0.99");
+    if (out.min_approval_rate && *out.min_approval_rate > 1.0) {
+      reportExpected(*rate, d_, "a share between 0 and 1, like 0.99");
+      out.min_approval_rate.reset();
+    }
+    r.finish();
+  }
+
   void readLoad(const Node& node) {
     LoadSpec spec;
     spec.position = node.position();
@@ -1327,7 +1369,30 @@ class Loader {
     if (count == nullptr && duration == nullptr) {
       d_.error(node.position(), "load needs count or duration (or both)");
     }
-    assign(readRate(r.optional("rate")), spec.rate_per_second);
+    const Node* rate = r.optional("rate");
+    spec.has_rate = rate != nullptr;
+    assign(readRate(rate), spec.rate_per_second);
+    assign(readEnum<LoadClock>(r.optional("clock"), d_, kLoadClocks, "load clock"), spec.clock);
+    const Node* mode = r.optional("mode");
+    assign(readEnum<LoadMode>(mode, d_, kLoadModes, "load mode"), spec.mode);
+    const Node* ramp_up = r.optional("ramp_up");
+    assign(readDuration(ramp_up, d_), spec.ramp_up);
+    const Node* think_time = r.optional("think_time");
+    assign(readDuration(think_time, d_), spec.think_time);
+    if (spec.mode == LoadMode::kClosed) {
+      if (spec.clock != LoadClock::kReal && mode != nullptr) {
+        d_.error(mode->position(),
+                 "mode: closed needs clock: real (a closed loop waits for real answers)");
+      }
+      if (rate != nullptr) {
+        d_.error(rate->position(),
+                 "rate does not apply to mode: closed (each terminal sends as soon as it can; "
+                 "use think_time to slow it down)");
+      }
+    } else if (think_time != nullptr) {
+      d_.error(think_time->position(), "think_time applies to mode: closed only");
+    }
+    if (const Node* expect = r.optional("expect")) readLoadExpect(*expect, spec.expect);
     if (const Node* mix = r.required("mix")) {
       if (mix->isSequence() && mix->items().empty()) {
         reportExpected(*mix, d_, "at least one transaction in the mix");

@@ -1,6 +1,7 @@
 #include "posim/base/clock.h"
 
 #include <cstdlib>
+#include <thread>
 
 #include "posim/base/bytes.h"
 
@@ -233,6 +234,18 @@ void VirtualClock::advanceTo(Instant t) {
 
 std::chrono::nanoseconds RealSteadyClock::elapsed() const {
   return std::chrono::steady_clock::now().time_since_epoch();
+}
+
+void RealSteadyClock::sleepUntil(std::chrono::nanoseconds t) const {
+  std::this_thread::sleep_until(std::chrono::steady_clock::time_point(
+      std::chrono::duration_cast<std::chrono::steady_clock::duration>(t)));
+}
+
+void ManualSteadyClock::sleepUntil(std::chrono::nanoseconds t) const {
+  std::int64_t seen = now_.load(std::memory_order_acquire);
+  while (seen < t.count() &&
+         !now_.compare_exchange_weak(seen, t.count(), std::memory_order_acq_rel)) {
+  }
 }
 
 }  // namespace posim

@@ -7,6 +7,7 @@
 // apart from measured latencies (auth_latency_ms).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -18,6 +19,7 @@
 #include "posim/base/clock.h"
 #include "posim/base/event_sink.h"
 #include "posim/base/status.h"
+#include "posim/scenarios/load_stats.h"
 #include "posim/scenarios/scenario.h"
 #include "posim/settlement/arrival.h"
 #include "posim/settlement/metrics.h"
@@ -36,8 +38,14 @@ struct RunOptions {
   acquirer::WireTap* wire_tap = nullptr;
   // The journal file; empty: in memory (each run starts with a fresh terminal).
   std::string journal_path;
-  // Called after each step (or every 1% of a load run) with done and total, for progress lines.
+  // Called after each step (or every 1% of a virtual-time load run) with done and total, for
+  // progress lines.
   std::function<void(std::size_t done, std::size_t total)> progress;
+  // Real-time load runs: called about once a second, on the running thread, with live figures.
+  std::function<void(const LoadProgress&)> load_progress;
+  // Real-time load runs: set to true (from any thread) to end the run early; the arrivals not yet
+  // sent are dropped and the run reports what finished. Null: runs to its count or duration.
+  const std::atomic<bool>* stop_load = nullptr;
   // Called on the running thread before step `index` (of Scenario::steps) runs. Returning false
   // stops the run: that step and every later one are reported skipped, and RunResult::stopped
   // is set. The GUI pauses and single-steps a run by blocking here.
@@ -99,6 +107,9 @@ struct RunResult {
   RunSummary summary;
   settlement::WhatIf what_if;  // the scenario's captures under each what_if policy
   LocalDateTime finished_at;   // virtual time at the end
+  // The load run's measurements, when the scenario has a load: block. A real-time load run lists
+  // no transactions (it may run millions): the summary's figures include its aggregates.
+  std::optional<LoadStats> load;
 };
 
 // Called on the running thread after step `index` ran (or was skipped), with its result and its
@@ -116,9 +127,12 @@ Result<RunResult> runScenario(const Scenario& scenario, const RunOptions& option
 
 // The summary of a run's steps and transactions (what runScenario puts in RunResult::summary;
 // the GUI's manual session uses it too, so both show the same numbers).
+// `load`: a real-time load run's aggregates (LoadStats::aggregated), folded into the counts,
+// distributions (then read from histograms: within 1/128 of the exact value), SLA share and money
+// per day; null or not aggregated: the listed transactions only.
 RunSummary summarizeRun(const std::vector<StepResult>& steps,
                         const std::vector<ReportedTransaction>& transactions,
-                        const Currency& currency);
+                        const Currency& currency, const LoadStats* load = nullptr);
 
 // The scenario's captures under each of its what_if policies (RunResult::what_if).
 settlement::WhatIf whatIfOf(const Scenario& scenario,

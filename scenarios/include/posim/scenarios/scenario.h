@@ -148,12 +148,34 @@ struct LoadMix {
   emv::EntryMode entry = emv::EntryMode::kContact;
   Money amount;
 };
+// How a load run keeps time. kVirtual: arrivals on the scenario's virtual clock, one after the
+// other, deterministic for a seed (settlement over months in seconds). kReal: arrivals paced by
+// the wall clock, every terminal on its own thread with its own connection (measures a host, or
+// posim itself).
+enum class LoadClock { kVirtual, kReal };
+// kOpen: arrivals at `rate` whatever the answers (latency counted from the intended send time);
+// kClosed: each terminal sends, waits for the answer, thinks, and sends again (real clock only).
+enum class LoadMode { kOpen, kClosed };
+// `expect:` of a load run: the step fails when a bound is crossed.
+struct LoadExpectation {
+  std::optional<double> p99_ms;             // latency p99 at most
+  std::optional<double> p50_ms;             // latency p50 at most
+  std::optional<double> min_throughput;     // completed transactions per second at least
+  std::optional<std::uint64_t> max_errors;  // errors (incl. timeouts) at most
+  std::optional<double> min_approval_rate;  // approved / completed at least (0..1)
+};
 struct LoadSpec {
   SourcePosition position;
   int terminals = 1;
   std::optional<std::int64_t> count;  // transactions in total
-  std::optional<Duration> duration;   // virtual time
-  double rate_per_second = 1.0;       // arrivals per second of virtual time, all terminals
+  std::optional<Duration> duration;   // virtual time, or wall time with clock: real
+  double rate_per_second = 1.0;       // arrivals per second, all terminals (open loop)
+  bool has_rate = false;              // `rate` was given
+  LoadClock clock = LoadClock::kVirtual;
+  LoadMode mode = LoadMode::kOpen;
+  Duration ramp_up{0};     // open: the rate rises linearly from 0; closed: terminals start in turn
+  Duration think_time{0};  // closed: pause between a terminal's answer and its next request
+  LoadExpectation expect;
   std::vector<LoadMix> mix;
 };
 

@@ -4,6 +4,7 @@
 // and a Stopwatch source (how long did that round trip take) by the shell that runs it.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -80,22 +81,30 @@ class SteadyClock {
   virtual ~SteadyClock() = default;
   // Time since an arbitrary fixed point; never decreases.
   virtual std::chrono::nanoseconds elapsed() const = 0;
+  // Blocks the calling thread until elapsed() >= t (returns at once when it already is). Real-time
+  // load runs pace their arrivals with it. Thread-safe.
+  virtual void sleepUntil(std::chrono::nanoseconds t) const = 0;
 };
 
 // The machine's steady clock. Only shells (cli/, gui/) and tests create one and hand it down.
 class RealSteadyClock final : public SteadyClock {
  public:
   std::chrono::nanoseconds elapsed() const override;
+  void sleepUntil(std::chrono::nanoseconds t) const override;
 };
 
-// A steady clock for tests: moves by hand.
+// A steady clock for tests: moves by hand, and sleepUntil() moves it to the time slept to
+// (so a real-time load run on it finishes at once, in order). Thread-safe.
 class ManualSteadyClock final : public SteadyClock {
  public:
-  std::chrono::nanoseconds elapsed() const override { return now_; }
-  void advance(std::chrono::nanoseconds d) { now_ += d; }
+  std::chrono::nanoseconds elapsed() const override {
+    return std::chrono::nanoseconds(now_.load(std::memory_order_acquire));
+  }
+  void sleepUntil(std::chrono::nanoseconds t) const override;
+  void advance(std::chrono::nanoseconds d) { now_.fetch_add(d.count(), std::memory_order_acq_rel); }
 
  private:
-  std::chrono::nanoseconds now_{0};
+  mutable std::atomic<std::int64_t> now_{0};
 };
 
 }  // namespace posim
