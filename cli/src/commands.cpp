@@ -42,6 +42,12 @@ constexpr std::array kCommands = {
             "[JSON|-]",
             "encode {\"mti\", \"fields\"} JSON (b fields as hex) into an ISO 8583 message in hex",
             &runIso8583Encode},
+    Command{"load",
+            "posim load [SCENARIO] [--backend ID|URL] [--terminals N] [--rate R | --closed "
+            "[--think-time D]] [--ramp-up D] [--duration D | --count N] [--report F.json]",
+            "run a load on the wall clock with live progress: throughput, errors, latency "
+            "percentiles",
+            &runLoad},
     Command{"report merge", "posim report merge F.json... [-o OUT]",
             "join the JSON reports of CI shards into one suite report", &runReportMerge},
     Command{"emv decode", "posim emv decode HEX|- [--json] [--response] [--scheme NAME]",

@@ -16,6 +16,9 @@ int runTerminals(const Args& args, Io& io);
 int runCalendars(const Args& args, Io& io);
 int runReportMerge(const Args& args, Io& io);
 
+// posim load: a real-time load run with live progress (load_command.cpp).
+int runLoad(const Args& args, Io& io);
+
 // posim host: the embedded acquirer behind an ISO 8583 TCP server (host_command.cpp).
 int runHost(const Args& args, Io& io);
 

@@ -25,6 +25,7 @@
 
 #include "commands.h"
 #include "exit_codes.h"
+#include "load_progress.h"
 #include "options.h"
 #include "scenario_files.h"
 #include "text_file.h"
@@ -195,12 +196,26 @@ int runRun(const Args& args, Io& io) {
   const RealSteadyClock steady;
   run_options.steady = &steady;
   ProgressLine progress(io);
+  LoadProgressLine load_progress(io);
+  // A signal ends a real-time load run early, with a report of what finished; other runs keep
+  // the default action (the process ends).
+  std::optional<StopOnSignal> stop;
+  for (const scenarios::Scenario& s : loaded) {
+    if (s.load && s.load->clock == scenarios::LoadClock::kReal && !stop) {
+      stop.emplace();
+      run_options.stop_load = stop->flag();
+    }
+  }
   std::vector<scenarios::RunResult> runs;
   for (std::size_t i = 0; i < loaded.size(); ++i) {
     const scenarios::Scenario& scenario = loaded[i];
     const std::string file = scenario.file.filename().string();
     run_options.progress = [&, i](std::size_t done, std::size_t total) {
       progress.show(i + 1, loaded.size(), file, done, total);
+    };
+    run_options.load_progress = [&](const scenarios::LoadProgress& p) {
+      progress.clear();
+      load_progress.show(p);
     };
     if (trace) trace->startScenario(scenario);
     auto run = scenarios::runScenario(scenario, run_options, backends);
@@ -209,6 +224,7 @@ int runRun(const Args& args, Io& io) {
       io.err << "posim: " << scenario.file.string() << ": " << run.status().message() << "\n";
       return kExitRuntime;
     }
+    load_progress.clear();
     runs.push_back(std::move(run).value());
   }
   progress.clear();
