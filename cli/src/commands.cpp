@@ -42,6 +42,9 @@ constexpr std::array kCommands = {
             "[JSON|-]",
             "encode {\"mti\", \"fields\"} JSON (b fields as hex) into an ISO 8583 message in hex",
             &runIso8583Encode},
+    Command{"bench", "posim bench [--long] [--json] [--only NAME,...] [--quiet]",
+            "measure the DESIGN.md §10 figures next to their targets and this machine's limits",
+            &runBench},
     Command{"load",
             "posim load [SCENARIO] [--backend ID|URL] [--terminals N] [--rate R | --closed "
             "[--think-time D]] [--ramp-up D] [--duration D | --count N] [--report F.json]",

@@ -22,6 +22,9 @@ int runLoad(const Args& args, Io& io);
 // posim host: the embedded acquirer behind an ISO 8583 TCP server (host_command.cpp).
 int runHost(const Args& args, Io& io);
 
+// posim bench: the DESIGN.md §10 figures, targets and limits (bench_command.cpp).
+int runBench(const Args& args, Io& io);
+
 // ISO 8583 (iso8583_command.cpp).
 int runIso8583Decode(const Args& args, Io& io);
 int runIso8583Encode(const Args& args, Io& io);
