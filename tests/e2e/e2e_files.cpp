@@ -53,7 +53,11 @@ Json withoutMeasuredLatencies(const Json& doc) {
   if (!doc.isObject()) return doc;
   Json out = Json::object();
   for (const auto& [key, value] : doc.asObject()) {
-    if (key == "auth_latency_ms" || key == "latency_ms") continue;
+    if (key == "auth_latency_ms" || key == "latency_ms" || key == "service_ms" ||
+        key == "elapsed_seconds" || key == "throughput_per_second" ||
+        key == "latency_histogram_us" || key == "service_histogram_us" || key == "per_second") {
+      continue;
+    }
     out[key] = withoutMeasuredLatencies(value);
   }
   return out;

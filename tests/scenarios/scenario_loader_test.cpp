@@ -792,6 +792,54 @@ TEST_F(ScenarioLoaderTest, LoadBlock) {
                   "s.yaml:8:44: error: unknown card 'w'; did you mean v?"));
 }
 
+TEST_F(ScenarioLoaderTest, RealTimeLoadKeys) {
+  auto result = loadWithHeader(
+      "load:\n"
+      "  clock: real\n"
+      "  mode: closed\n"
+      "  terminals: 64\n"
+      "  think_time: 5ms\n"
+      "  ramp_up: 2s\n"
+      "  duration: 30s\n"
+      "  expect: {p99_ms: 5, p50_ms: 1.5, throughput: 1000, errors: 0, approval_rate: 0.99}\n"
+      "  mix: [{type: sale, card: v, entry: contactless, amount: \"88.00\"}]\n");
+  ASSERT_TRUE(result.isOk()) << result.errorText();
+  const LoadSpec& load = *result->load;
+  EXPECT_EQ(load.clock, LoadClock::kReal);
+  EXPECT_EQ(load.mode, LoadMode::kClosed);
+  EXPECT_EQ(load.think_time, std::chrono::milliseconds(5));
+  EXPECT_EQ(load.ramp_up, std::chrono::seconds(2));
+  EXPECT_EQ(load.expect.p99_ms, 5.0);
+  EXPECT_EQ(load.expect.p50_ms, 1.5);
+  EXPECT_EQ(load.expect.min_throughput, 1000.0);
+  EXPECT_EQ(load.expect.max_errors, 0u);
+  EXPECT_EQ(load.expect.min_approval_rate, 0.99);
+
+  auto open = loadWithHeader("load: {count: 5, mix: [{type: echo}]}\n");
+  ASSERT_TRUE(open.isOk()) << open.errorText();
+  EXPECT_EQ(open->load->clock, LoadClock::kVirtual);
+  EXPECT_EQ(open->load->mode, LoadMode::kOpen);
+
+  EXPECT_THAT(
+      errorsWithHeader("load:\n"
+                       "  mode: closed\n"
+                       "  rate: 5/s\n"
+                       "  clock: wall\n"
+                       "  count: 5\n"
+                       "  expect: {p99: 5, approval_rate: 2}\n"
+                       "  mix: [{type: echo}]\n"),
+      ElementsAre("s.yaml:7:9: error: mode: closed needs clock: real (a closed loop waits for "
+                  "real answers)",
+                  "s.yaml:8:9: error: rate does not apply to mode: closed (each terminal sends as "
+                  "soon as it can; use think_time to slow it down)",
+                  HasSubstr("s.yaml:9:10: error: unknown load clock 'wall'"),
+                  HasSubstr("s.yaml:11:12: error: unknown key 'p99' in load expect; did you mean "
+                            "p99_ms?"),
+                  "s.yaml:11:35: error: expected a share between 0 and 1, like 0.99, got '2'"));
+  EXPECT_THAT(errorsWithHeader("load: {count: 5, think_time: 5ms, mix: [{type: echo}]}\n"),
+              ElementsAre(HasSubstr("think_time applies to mode: closed only")));
+}
+
 // ---- The JSON Schema ----
 
 std::set<std::string> propertiesOf(const Json& object) {
