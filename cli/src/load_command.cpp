@@ -1,6 +1,6 @@
 // posim load [SCENARIO] [--backend ID|URL] [--terminals N] [--rate R | --closed [--think-time D]]
-//            [--ramp-up D] [--duration D | --count N] [--virtual] [--journal-dir DIR]
-//            [--report F.json] [--seed N] [--quiet]
+//            [--ramp-up D] [--duration D | --count N] [--virtual]
+//            [--journal-dir DIR | --memory-journal] [--report F.json] [--seed N] [--quiet]
 //
 // The load block of a scenario (or the built-in default: contactless and chip sales on 8
 // terminals at 200/s for 10 s against the embedded acquirer), run on the wall clock with live
@@ -15,6 +15,8 @@
 #include <ostream>
 #include <string>
 #include <system_error>
+
+#include <stdlib.h>
 
 #include "posim/acquirer/registry.h"
 #include "posim/base/clock.h"
@@ -82,6 +84,35 @@ std::optional<double> parseRate(std::string_view text) {
   return value / per;
 }
 
+// A directory made with mkdtemp under $TMPDIR (or /tmp), removed with its files at the end.
+class TemporaryDirectory {
+ public:
+  static Result<TemporaryDirectory> create(const std::string& prefix) {
+    std::error_code ec;
+    std::filesystem::path base = std::filesystem::temp_directory_path(ec);
+    if (ec) base = "/tmp";
+    std::string pattern = (base / (prefix + "XXXXXX")).string();
+    if (mkdtemp(pattern.data()) == nullptr) {
+      return ioError("cannot make a temporary directory under " + base.string());
+    }
+    return TemporaryDirectory(pattern);
+  }
+  TemporaryDirectory(TemporaryDirectory&& other) noexcept : path_(std::move(other.path_)) {
+    other.path_.clear();
+  }
+  TemporaryDirectory& operator=(TemporaryDirectory&&) = delete;
+  ~TemporaryDirectory() {
+    if (path_.empty()) return;
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  explicit TemporaryDirectory(std::filesystem::path path) : path_(std::move(path)) {}
+  std::filesystem::path path_;
+};
+
 std::string backendId(const std::string& value) {
   const auto scheme = value.find("://");
   return scheme == std::string::npos ? value : value.substr(0, scheme);
@@ -104,7 +135,10 @@ int runLoad(const Args& args, Io& io) {
       "count", po::value<std::int64_t>(), "how many transactions to send")(
       "virtual", "run on the scenario's virtual clock instead (deterministic, no pacing)")(
       "journal-dir", po::value<std::string>(),
-      "keep each terminal's journal in DIR/journal.db.load-K (default: in memory)")(
+      "keep each terminal's journal in DIR/journal.db.load-K (default: a temporary directory, "
+      "removed at the end)")(
+      "memory-journal",
+      "keep the journals in memory: faster, but memory grows with every transaction")(
       "report", po::value<std::string>(), "write the JSON report to this file")(
       "seed", po::value<std::uint64_t>()->default_value(1), "seed of the mix and the cards")(
       "quiet,q", "no progress line and no summary");
@@ -203,12 +237,22 @@ int runLoad(const Args& args, Io& io) {
                         "--backend: unknown backend '" + backendId(run_options.backend) + "'");
     }
   }
+  if (values.count("journal-dir") > 0 && values.count("memory-journal") > 0) {
+    return usageError(io, self, "--journal-dir and --memory-journal exclude each other");
+  }
+  // File journals by default, as terminals keep them: memory stays flat however long the run.
+  std::optional<TemporaryDirectory> scratch;
   if (values.count("journal-dir") > 0) {
     const std::filesystem::path dir = values["journal-dir"].as<std::string>();
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) return reportError(io, ioError("--journal-dir " + dir.string() + ": " + ec.message()));
     run_options.journal_path = (dir / "journal.db").string();
+  } else if (values.count("memory-journal") == 0) {
+    auto made = TemporaryDirectory::create("posim-load-");
+    if (!made.isOk()) return reportError(io, made.status());
+    scratch.emplace(std::move(*made));
+    run_options.journal_path = (scratch->path() / "journal.db").string();
   }
   const bool quiet = values.count("quiet") > 0;
   const RealSteadyClock steady;
