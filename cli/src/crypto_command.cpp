@@ -433,14 +433,20 @@ Result<Calculation> computePinBlock(const ParsedOptions& parsed) {
   }
   const std::string fill = has(parsed, "fill") ? parsed.values["fill"].as<std::string>() : "";
   POSIM_ASSIGN_OR_RETURN(std::uint64_t seed, numberOption(parsed, "seed", kDefaultPinFillSeed));
-  POSIM_ASSIGN_OR_RETURN(std::optional<Bytes> key, optionalHexOption(parsed, "key"));
+  // Bytes and a flag rather than optional<Bytes>: GCC 12 at -O3 warns (maybe-uninitialized)
+  // about the optional's vector through the macro's early return.
+  const bool has_key = has(parsed, "key");
+  Bytes key;
+  if (has_key) {
+    POSIM_ASSIGN_OR_RETURN(key, hexOption(parsed, "key"));
+  }
   const bool random_fill = fill.empty() && crypto::pinBlockFillDigits(format, pin.size()) > 0;
   SeededRandom random(seed);
   crypto::EncryptedPinBlock block;
-  if (key) {
+  if (has_key) {
     POSIM_ASSIGN_OR_RETURN(block, random_fill
-                                      ? crypto::encryptPinBlock(format, *key, pin, pan, random)
-                                      : crypto::encryptPinBlock(format, *key, pin, pan, fill));
+                                      ? crypto::encryptPinBlock(format, key, pin, pan, random)
+                                      : crypto::encryptPinBlock(format, key, pin, pan, fill));
   } else {
     POSIM_ASSIGN_OR_RETURN(block.clear, random_fill
                                             ? crypto::buildClearPinBlock(format, pin, pan, random)
@@ -454,7 +460,7 @@ Result<Calculation> computePinBlock(const ParsedOptions& parsed) {
     c.add("fill", "fill", fillOf(format, block.clear.pin_field, pin.size()));
     if (random_fill) c.add("seed", "fill seed", static_cast<std::uint64_t>(seed));
   }
-  if (!key) {
+  if (!has_key) {
     c.result = toHex(block.clear.block);
     return c;
   }

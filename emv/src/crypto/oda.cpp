@@ -533,8 +533,9 @@ Json toJson(const RecoveredCertificate& certificate) {
   out[certificate.format == kFormatIssuerCertificate ? "issuer_identifier" : "pan"] =
       toHex(certificate.identifier);
   const unsigned month = static_cast<unsigned>(certificate.expiry.month());
-  out["expiry"] = (month < 10 ? "0" : "") + std::to_string(month) + "/" +
-                  std::to_string(static_cast<int>(certificate.expiry.year()));
+  std::string expiry = std::to_string(month);
+  if (month < 10) expiry.insert(expiry.begin(), '0');  // (a "0" + string trips GCC 12 -Wrestrict)
+  out["expiry"] = expiry + "/" + std::to_string(static_cast<int>(certificate.expiry.year()));
   out["serial_number"] = toHex(certificate.serial_number);
   out["hash_algorithm"] = hexByte(static_cast<std::uint8_t>(certificate.hash_algorithm));
   out["public_key_algorithm"] = hexByte(certificate.public_key_algorithm);
