@@ -39,6 +39,8 @@ using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
 constexpr std::string_view kSource = "acquirer:iso8583";
+// Bytes asked for per read: a few typical messages.
+constexpr std::size_t kReadChunk = 4096;
 
 std::string endpointAddress(const tcp::endpoint& endpoint) {
   return endpoint.address().to_string();
@@ -97,8 +99,8 @@ struct Connection : net::TcpOrTlsStream {
   std::string remote_address;
   std::uint16_t remote_port = 0;
   std::deque<Bytes> writes;  // framed messages; the front one is being written
-  Bytes prefix;
-  Bytes body;
+  Bytes inbox;               // bytes read and not yet handled (a partial frame at most)
+  std::size_t inbox_used = 0;
 };
 
 // One request waiting for its answer (or an echo of the keep-alive).
@@ -108,7 +110,7 @@ struct Pending {
   bool echo = false;
   bool written = false;
   std::shared_ptr<Connection> connection;
-  std::unique_ptr<asio::steady_timer> timer;
+  std::chrono::steady_clock::time_point deadline;  // no answer by then: kDeadlineExceeded
   std::function<void(Result<iso8583::Message>)> done;
 };
 
@@ -126,6 +128,7 @@ struct Iso8583ClientBackend::Impl {
         resolver(io),
         backoff_timer(io),
         echo_timer(io),
+        deadline_timer(io),
         backoff(options.reconnect_backoff) {}
 
   ClientOptions options;
@@ -144,6 +147,11 @@ struct Iso8583ClientBackend::Impl {
   tcp::resolver resolver;
   asio::steady_timer backoff_timer;
   asio::steady_timer echo_timer;
+  // One timer for the response timeouts of every outstanding request: armed for the earliest
+  // deadline, and only moved when a new deadline comes before it (a timer per request cost a
+  // timerfd system call per request).
+  asio::steady_timer deadline_timer;
+  std::optional<std::chrono::steady_clock::time_point> deadline_armed;
   std::shared_ptr<Connection> connection;
   bool connecting = false;
   std::vector<std::function<void(Status)>> connect_waiters;
@@ -211,7 +219,7 @@ struct Iso8583ClientBackend::Impl {
     events->onEvent(event);
   }
 
-  void wire(const Connection& c, bool outbound, const Bytes& bytes) {
+  void wire(const Connection& c, bool outbound, ByteView bytes) {
     if (tap == nullptr) return;
     WireEvent event;
     event.outbound = outbound;
@@ -220,7 +228,7 @@ struct Iso8583ClientBackend::Impl {
     event.remote_address = c.remote_address;
     event.remote_port = c.remote_port;
     event.connection = c.id;
-    event.bytes = bytes;
+    event.bytes.assign(bytes.begin(), bytes.end());
     event.at = now();
     tap->onWire(event);
   }
@@ -364,7 +372,6 @@ struct Iso8583ClientBackend::Impl {
       }
     }
     for (auto& p : lost) {
-      p->timer->cancel();
       if (p->written) {
         p->done(ioError("connection to " + peer() + " closed before the answer to " + p->summary +
                         " arrived: " + reason));
@@ -401,50 +408,71 @@ struct Iso8583ClientBackend::Impl {
   void readNext(const std::shared_ptr<Connection>& c) {
     if (!c->open) return;
     if (options.framing == iso8583::Framing::kNone) {
-      c->body.resize(options.max_message_size);
-      c->asyncReadSome(asio::buffer(c->body), [this, c](const error_code& ec, std::size_t n) {
+      c->inbox.resize(options.max_message_size);
+      c->asyncReadSome(asio::buffer(c->inbox), [this, c](const error_code& ec, std::size_t n) {
         if (ec) {
           closeConnection(c, readError(ec));
           return;
         }
-        c->body.resize(n);
-        onFrame(c, c->body, c->body);
+        const ByteView message(c->inbox.data(), n);
+        onFrame(c, message, message);
         readNext(c);
       });
       return;
     }
-    c->prefix.resize(iso8583::framingPrefixSize(options.framing));
-    c->asyncRead(asio::buffer(c->prefix), [this, c](const error_code& ec, std::size_t) {
-      if (ec) {
-        closeConnection(c, readError(ec));
-        return;
-      }
-      auto length = iso8583::readFramePrefix(options.framing, c->prefix);
+    // Room for at least a whole prefix, or the whole frame whose prefix is in already.
+    const std::size_t prefix_size = iso8583::framingPrefixSize(options.framing);
+    std::size_t wanted = std::max<std::size_t>(kReadChunk, c->inbox_used + prefix_size);
+    if (c->inbox_used >= prefix_size) {
+      auto length =
+          iso8583::readFramePrefix(options.framing, ByteView(c->inbox.data(), prefix_size));
+      if (length.isOk() && length->has_value()) wanted = std::max(wanted, prefix_size + **length);
+    }
+    if (c->inbox.size() < wanted) c->inbox.resize(wanted);
+    c->asyncReadSome(asio::buffer(c->inbox.data() + c->inbox_used, c->inbox.size() - c->inbox_used),
+                     [this, c](const error_code& ec, std::size_t n) {
+                       if (ec) {
+                         closeConnection(c, readError(ec));
+                         return;
+                       }
+                       c->inbox_used += n;
+                       if (handleFrames(c)) readNext(c);
+                     });
+  }
+
+  // Handles every complete frame in the connection's inbox and keeps the rest; false when the
+  // connection was closed (a bad prefix, a frame above the limit).
+  bool handleFrames(const std::shared_ptr<Connection>& c) {
+    const std::size_t prefix_size = iso8583::framingPrefixSize(options.framing);
+    std::size_t at = 0;
+    while (c->open && c->inbox_used - at >= prefix_size) {
+      const ByteView prefix(c->inbox.data() + at, prefix_size);
+      auto length = iso8583::readFramePrefix(options.framing, prefix);
       if (!length.isOk() || !length->has_value()) {
-        wire(*c, false, c->prefix);
-        closeConnection(c, "bad frame length prefix " + toHex(c->prefix) +
+        wire(*c, false, prefix);
+        closeConnection(c, "bad frame length prefix " + toHex(prefix) +
                                (length.isOk() ? "" : ": " + length.status().message()));
-        return;
+        return false;
       }
       const std::size_t size = **length;
       if (size > options.max_message_size) {
-        wire(*c, false, c->prefix);
+        wire(*c, false, prefix);
         closeConnection(c, "frame of " + std::to_string(size) + " bytes exceeds the limit of " +
                                std::to_string(options.max_message_size));
-        return;
+        return false;
       }
-      c->body.resize(size);
-      c->asyncRead(asio::buffer(c->body), [this, c](const error_code& body_ec, std::size_t) {
-        if (body_ec) {
-          closeConnection(c, readError(body_ec));
-          return;
-        }
-        Bytes framed = c->prefix;
-        append(framed, c->body);
-        onFrame(c, framed, c->body);
-        readNext(c);
-      });
-    });
+      if (c->inbox_used - at < prefix_size + size) break;
+      const ByteView framed(c->inbox.data() + at, prefix_size + size);
+      at += prefix_size + size;
+      onFrame(c, framed, framed.subspan(prefix_size));
+    }
+    if (!c->open) return false;
+    if (at > 0) {  // keep a partial frame at the front
+      std::copy(c->inbox.begin() + static_cast<std::ptrdiff_t>(at),
+                c->inbox.begin() + static_cast<std::ptrdiff_t>(c->inbox_used), c->inbox.begin());
+      c->inbox_used -= at;
+    }
+    return true;
   }
 
   static std::string readError(const error_code& ec) {
@@ -452,10 +480,10 @@ struct Iso8583ClientBackend::Impl {
     return "read failed: " + ec.message();
   }
 
-  void onFrame(const std::shared_ptr<Connection>& c, const Bytes& framed, const Bytes& body) {
+  void onFrame(const std::shared_ptr<Connection>& c, ByteView framed, ByteView body) {
     wire(*c, false, framed);
     last_activity = now();
-    const iso8583::Unpacked partial = iso8583::unpack(*options.dialect, body);
+    iso8583::Unpacked partial = iso8583::unpack(*options.dialect, body);
     const std::optional<std::string> key = responseKey(partial.message);
     auto it = key ? pending.find(*key) : pending.end();
     if (it == pending.end() && !key) {
@@ -489,15 +517,62 @@ struct Iso8583ClientBackend::Impl {
     }
     std::shared_ptr<Pending> p = it->second;
     pending.erase(it);
-    p->timer->cancel();
     answered.push_back(p->key);
     if (answered.size() > 256) answered.pop_front();
+    if (!options.mac_key && partial.ok()) {
+      // Already decoded whole, and there is no MAC to check: no second decode.
+      p->done(std::move(partial.message));
+      return;
+    }
     auto full = unpackWithMac(*options.dialect, body, options.mac_key);
     if (!full.isOk()) {
       p->done(malformed("response to " + p->summary + ": " + full.status().message()));
       return;
     }
     p->done(std::move(full).value());
+  }
+
+  // --- response timeouts -----------------------------------------------------------------
+
+  // Makes sure the deadline timer fires no later than `deadline`.
+  void armDeadline(std::chrono::steady_clock::time_point deadline) {
+    if (deadline_armed && *deadline_armed <= deadline) return;
+    deadline_armed = deadline;
+    deadline_timer.expires_at(deadline);
+    deadline_timer.async_wait([this](const error_code& ec) {
+      if (ec) return;  // moved earlier (a new wait is set) or cancelled
+      deadline_armed.reset();
+      expireRequests();
+    });
+  }
+
+  // Fails every request whose deadline has passed, then arms the timer for the next one.
+  void expireRequests() {
+    const auto now_steady = std::chrono::steady_clock::now();
+    std::vector<std::shared_ptr<Pending>> late;
+    std::optional<std::chrono::steady_clock::time_point> next;
+    for (const auto& [key, p] : pending) {
+      if (p->deadline <= now_steady) {
+        late.push_back(p);
+      } else if (!next || p->deadline < *next) {
+        next = p->deadline;
+      }
+    }
+    for (const auto& p : late) {
+      pending.erase(p->key);
+      expired[p->key] = p->summary;
+      expired_order.push_back(p->key);
+      if (expired_order.size() > 1024) {
+        expired.erase(expired_order.front());
+        expired_order.pop_front();
+      }
+    }
+    if (next) armDeadline(*next);
+    for (const auto& p : late) {
+      p->done(Status(StatusCode::kDeadlineExceeded,
+                     "no answer from " + peer() + " to " + p->summary + " within " +
+                         std::to_string(options.response_timeout.count()) + " ms (timeout_ms)"));
+    }
   }
 
   // --- requests --------------------------------------------------------------------------
@@ -517,23 +592,8 @@ struct Iso8583ClientBackend::Impl {
       }
       p->connection = connection;
       pending[p->key] = p;
-      p->timer = std::make_unique<asio::steady_timer>(io);
-      p->timer->expires_after(options.response_timeout);
-      p->timer->async_wait([this, p](const error_code& ec) {
-        if (ec) return;
-        auto it = pending.find(p->key);
-        if (it == pending.end() || it->second != p) return;
-        pending.erase(it);
-        expired[p->key] = p->summary;
-        expired_order.push_back(p->key);
-        if (expired_order.size() > 1024) {
-          expired.erase(expired_order.front());
-          expired_order.pop_front();
-        }
-        p->done(Status(StatusCode::kDeadlineExceeded,
-                       "no answer from " + peer() + " to " + p->summary + " within " +
-                           std::to_string(options.response_timeout.count()) + " ms (timeout_ms)"));
-      });
+      p->deadline = std::chrono::steady_clock::now() + options.response_timeout;
+      armDeadline(p->deadline);
       p->written = true;  // queued on an open connection: as good as sent for reversal rules
       write(connection, std::move(frame));
     });
@@ -594,6 +654,7 @@ Iso8583ClientBackend::~Iso8583ClientBackend() {
   asio::post(s.io, [&s] {
     s.backoff_timer.cancel();
     s.echo_timer.cancel();
+    s.deadline_timer.cancel();
     s.resolver.cancel();
     if (s.connection) s.closeConnection(s.connection, "backend closed");
   });
@@ -697,8 +758,11 @@ Result<Response> Iso8583ClientBackend::send(const Request& request) {
 
   POSIM_ASSIGN_OR_RETURN(iso8583::Message message, requestToMessage(*s.options.dialect, request));
   const std::string summary = describeRequest(request, message.mti());
-  POSIM_ASSIGN_OR_RETURN(Bytes packed, packWithMac(*s.options.dialect, message, s.options.mac_key));
+  std::string key = requestKey(message);
+  POSIM_ASSIGN_OR_RETURN(Bytes packed,
+                         packWithMac(*s.options.dialect, std::move(message), s.options.mac_key));
   Bytes frame;
+  frame.reserve(iso8583::framingPrefixSize(s.options.framing) + packed.size());
   POSIM_RETURN_IF_ERROR(iso8583::appendFramePrefix(s.options.framing, packed.size(), frame));
   append(frame, packed);
 
@@ -711,7 +775,7 @@ Result<Response> Iso8583ClientBackend::send(const Request& request) {
   auto promise = std::make_shared<std::promise<Result<iso8583::Message>>>();
   auto future = promise->get_future();
   auto p = std::make_shared<Pending>();
-  p->key = requestKey(message);
+  p->key = std::move(key);
   p->summary = summary;
   p->done = [promise](Result<iso8583::Message> answer) { promise->set_value(std::move(answer)); };
   asio::post(s.io, [&s, p, frame = std::move(frame)]() mutable { s.submit(p, std::move(frame)); });
@@ -733,13 +797,17 @@ Result<Response> Iso8583ClientBackend::send(const Request& request) {
     std::lock_guard lock(s.latency_mutex);
     response->host_time = s.options.latency->sample(s.latency_random);
   }
-  std::string text = std::string(transactionTypeName(request.type)) + " response " + answer->mti() +
-                     " " + response->response_code + " " +
-                     std::string(responseCodeMeaning(response->response_code));
-  if (!response->authorization_code.empty()) text += ", auth code " + response->authorization_code;
-  if (!response->rrn.empty()) text += ", RRN " + response->rrn;
-  s.trace(TraceKind::kIso8583Response, request.transmitted_at.instant + response->host_time, text,
-          &*answer);
+  if (s.events != nullptr) {
+    std::string text = std::string(transactionTypeName(request.type)) + " response " +
+                       answer->mti() + " " + response->response_code + " " +
+                       std::string(responseCodeMeaning(response->response_code));
+    if (!response->authorization_code.empty()) {
+      text += ", auth code " + response->authorization_code;
+    }
+    if (!response->rrn.empty()) text += ", RRN " + response->rrn;
+    s.trace(TraceKind::kIso8583Response, request.transmitted_at.instant + response->host_time, text,
+            &*answer);
+  }
   return response;
 }
 

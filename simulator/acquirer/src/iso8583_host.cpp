@@ -36,6 +36,8 @@ using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
 constexpr std::string_view kSource = "host";
+// Bytes asked for per read: a few typical messages (a chip sale request is about 400 bytes).
+constexpr std::size_t kReadChunk = 4096;
 
 struct HostConnection : net::TcpOrTlsStream {
   std::uint64_t id = 0;
@@ -46,8 +48,10 @@ struct HostConnection : net::TcpOrTlsStream {
   std::string remote_address;
   std::uint16_t remote_port = 0;
   std::deque<Bytes> writes;
-  Bytes prefix;
-  Bytes body;
+  // Bytes read and not yet handled: each read takes what the socket has (often one whole frame,
+  // sometimes several), and every complete frame in it is answered before the next read.
+  Bytes inbox;
+  std::size_t inbox_used = 0;
 
   std::string peer() const { return remote_address + ":" + std::to_string(remote_port); }
 };
@@ -190,6 +194,7 @@ struct Iso8583Host::Impl {
         events(sink),
         tap(wire_tap),
         clock(steady_clock),
+        io(1),
         work(asio::make_work_guard(io)),
         acceptor(io),
         signals(io),
@@ -202,7 +207,7 @@ struct Iso8583Host::Impl {
   WireTap* tap;
   const SteadyClock* clock;
 
-  asio::io_context io;
+  asio::io_context io;  // run by the network thread only (concurrency hint 1)
   asio::executor_work_guard<asio::io_context::executor_type> work;
   std::unique_ptr<asio::ssl::context> tls_context;
   tcp::acceptor acceptor;
@@ -237,7 +242,7 @@ struct Iso8583Host::Impl {
     events->onEvent(event);
   }
 
-  void wire(const HostConnection& c, bool outbound, const Bytes& bytes) {
+  void wire(const HostConnection& c, bool outbound, ByteView bytes) {
     if (tap == nullptr) return;
     WireEvent event;
     event.outbound = outbound;
@@ -246,7 +251,7 @@ struct Iso8583Host::Impl {
     event.remote_address = c.remote_address;
     event.remote_port = c.remote_port;
     event.connection = c.id;
-    event.bytes = bytes;
+    event.bytes.assign(bytes.begin(), bytes.end());
     event.at = clock != nullptr ? clock->elapsed() : std::chrono::nanoseconds(0);
     tap->onWire(event);
   }
@@ -340,54 +345,79 @@ struct Iso8583Host::Impl {
   void readNext(const std::shared_ptr<HostConnection>& c) {
     if (!c->open) return;
     if (options.framing == iso8583::Framing::kNone) {
-      c->body.resize(options.max_message_size);
-      c->asyncReadSome(asio::buffer(c->body), [this, c](const error_code& ec, std::size_t n) {
+      c->inbox.resize(options.max_message_size);
+      c->asyncReadSome(asio::buffer(c->inbox), [this, c](const error_code& ec, std::size_t n) {
         if (ec) {
           close(c, readError(ec), ec != asio::error::eof);
           return;
         }
-        c->body.resize(n);
-        guardedFrame(c, c->body, c->body);
+        const ByteView message(c->inbox.data(), n);
+        guardedFrame(c, message, message);
         readNext(c);
       });
       return;
     }
-    c->prefix.resize(iso8583::framingPrefixSize(options.framing));
-    c->asyncRead(asio::buffer(c->prefix), [this, c](const error_code& ec, std::size_t) {
-      if (ec) {
-        close(c, readError(ec), ec != asio::error::eof && ec != asio::error::operation_aborted);
-        return;
+    // Room for at least a whole prefix, or the whole frame whose prefix is in already.
+    const std::size_t prefix_size = iso8583::framingPrefixSize(options.framing);
+    std::size_t wanted = std::max<std::size_t>(kReadChunk, c->inbox_used + prefix_size);
+    if (c->inbox_used >= prefix_size) {
+      auto length =
+          iso8583::readFramePrefix(options.framing, ByteView(c->inbox.data(), prefix_size));
+      if (length.isOk() && length->has_value()) {
+        wanted = std::max(wanted, prefix_size + **length);
       }
-      auto length = iso8583::readFramePrefix(options.framing, c->prefix);
+    }
+    if (c->inbox.size() < wanted) c->inbox.resize(wanted);
+    c->asyncReadSome(asio::buffer(c->inbox.data() + c->inbox_used, c->inbox.size() - c->inbox_used),
+                     [this, c](const error_code& ec, std::size_t n) {
+                       if (ec) {
+                         close(c, readError(ec),
+                               ec != asio::error::eof && ec != asio::error::operation_aborted);
+                         return;
+                       }
+                       c->inbox_used += n;
+                       if (handleFrames(c)) readNext(c);
+                     });
+  }
+
+  // Answers every complete frame in the connection's inbox and keeps the rest; false when the
+  // connection was closed (a bad prefix, a frame above the limit, a fault).
+  bool handleFrames(const std::shared_ptr<HostConnection>& c) {
+    const std::size_t prefix_size = iso8583::framingPrefixSize(options.framing);
+    std::size_t at = 0;
+    while (c->open && c->inbox_used - at >= prefix_size) {
+      const ByteView prefix(c->inbox.data() + at, prefix_size);
+      auto length = iso8583::readFramePrefix(options.framing, prefix);
       if (!length.isOk() || !length->has_value()) {
-        wire(*c, false, c->prefix);
+        wire(*c, false, prefix);
         close(c,
-              "bad frame length prefix " + toHex(c->prefix) +
+              "bad frame length prefix " + toHex(prefix) +
                   (length.isOk() ? "" : ": " + length.status().message()),
               true);
-        return;
+        return false;
       }
       const std::size_t size = **length;
       if (size > options.max_message_size) {
-        wire(*c, false, c->prefix);
+        wire(*c, false, prefix);
         close(c,
               "frame of " + std::to_string(size) + " bytes exceeds the limit of " +
                   std::to_string(options.max_message_size),
               true);
-        return;
+        return false;
       }
-      c->body.resize(size);
-      c->asyncRead(asio::buffer(c->body), [this, c](const error_code& body_ec, std::size_t) {
-        if (body_ec) {
-          close(c, readError(body_ec), true);
-          return;
-        }
-        Bytes framed = c->prefix;
-        append(framed, c->body);
-        guardedFrame(c, framed, c->body);
-        readNext(c);
-      });
-    });
+      if (c->inbox_used - at < prefix_size + size) break;
+      const ByteView framed(c->inbox.data() + at, prefix_size + size);
+      at += prefix_size + size;
+      guardedFrame(c, framed, framed.subspan(prefix_size));
+    }
+    if (!c->open) return false;
+    // Keep the partial frame at the front (rare: a frame split across reads).
+    if (at > 0) {
+      std::copy(c->inbox.begin() + static_cast<std::ptrdiff_t>(at),
+                c->inbox.begin() + static_cast<std::ptrdiff_t>(c->inbox_used), c->inbox.begin());
+      c->inbox_used -= at;
+    }
+    return true;
   }
 
   static std::string readError(const error_code& ec) {
@@ -395,8 +425,7 @@ struct Iso8583Host::Impl {
     return "read failed: " + ec.message();
   }
 
-  void guardedFrame(const std::shared_ptr<HostConnection>& c, const Bytes& framed,
-                    const Bytes& body) {
+  void guardedFrame(const std::shared_ptr<HostConnection>& c, ByteView framed, ByteView body) {
     try {
       armIdle(c);
       onFrame(c, framed, body);
@@ -467,12 +496,13 @@ struct Iso8583Host::Impl {
     send(c, *packed, 1, std::chrono::milliseconds(0));
   }
 
-  void onFrame(const std::shared_ptr<HostConnection>& c, const Bytes& framed, const Bytes& body) {
+  void onFrame(const std::shared_ptr<HostConnection>& c, ByteView framed, ByteView body) {
     wire(*c, false, framed);
-    const iso8583::Unpacked partial = iso8583::unpack(*options.dialect, body);
     auto unpacked = unpackWithMac(*options.dialect, body, options.mac_key);
     if (!unpacked.isOk()) {
-      answerMalformed(c, partial.message, unpacked.status().message());
+      // What could be decoded, for the format error answer.
+      answerMalformed(c, iso8583::unpack(*options.dialect, body).message,
+                      unpacked.status().message());
       return;
     }
     const iso8583::Message& message = *unpacked;
@@ -482,7 +512,13 @@ struct Iso8583Host::Impl {
       return;
     }
     const std::vector<const HostFaultRule*> faults = matchingFaults(message);
-    std::string description = "from " + c->peer() + ": " + describeRequestMessage(message);
+    // The request in words, for events: only built when someone listens.
+    const bool tracing = events != nullptr;
+    std::string description;
+    const auto describe = [&] {
+      return "from " + c->peer() + ": " + describeRequestMessage(message);
+    };
+    if (tracing) description = describe();
     iso8583::Message answer;
     if (isNetworkManagement(mti)) {
       answer = networkAnswer(message);
@@ -506,9 +542,9 @@ struct Iso8583Host::Impl {
       }
       Response answered;
       if (response.isOk()) {
-        answered = *response;
+        answered = std::move(response).value();
       } else {
-        report(TraceKind::kNote, description + ": backend error: " + response.status().message());
+        report(TraceKind::kNote, describe() + ": backend error: " + response.status().message());
         answered.response_code = "96";
         answered.message = response.status().message();
       }
@@ -519,8 +555,10 @@ struct Iso8583Host::Impl {
         }
       }
       answer = responseToMessage(*options.dialect, message, answered);
-      description = "from " + c->peer() + ": " + std::string(transactionTypeName(request->type)) +
-                    " " + describeRequestMessage(message);
+      if (tracing) {
+        description = "from " + c->peer() + ": " + std::string(transactionTypeName(request->type)) +
+                      " " + describeRequestMessage(message);
+      }
     }
     bool wrong_mac = false;
     bool drop = false;
@@ -544,10 +582,16 @@ struct Iso8583Host::Impl {
       // No key to compute one with: carry a MAC that cannot verify.
       answer.set(mac_field, std::string(8, '\xA5'));
     }
-    auto packed = packWithMac(*options.dialect, answer, options.mac_key);
+    std::string outcome;
+    if (tracing) {
+      outcome = "-> " + answer.mti() + " " + std::string(answer.get(39));
+      if (answer.has(39)) outcome += " " + std::string(responseCodeMeaning(answer.get(39)));
+      if (!fault_names.empty()) outcome += " [fault " + fault_names + "]";
+    }
+    auto packed = packWithMac(*options.dialect, std::move(answer), options.mac_key);
     if (!packed.isOk()) {
       report(TraceKind::kNote,
-             description + ": cannot pack the answer: " + packed.status().message());
+             describe() + ": cannot pack the answer: " + packed.status().message());
       close(c, "cannot pack the answer", true);
       return;
     }
@@ -562,9 +606,6 @@ struct Iso8583Host::Impl {
       }
     }
     served.fetch_add(1);
-    std::string outcome = "-> " + answer.mti() + " " + std::string(answer.get(39));
-    if (answer.has(39)) outcome += " " + std::string(responseCodeMeaning(answer.get(39)));
-    if (!fault_names.empty()) outcome += " [fault " + fault_names + "]";
     if (disconnect) {
       report(TraceKind::kIso8583Response,
              description + " -> disconnected, no answer [fault " + fault_names + "]");
@@ -576,13 +617,14 @@ struct Iso8583Host::Impl {
              description + " -> dropped, no answer [fault " + fault_names + "]");
       return;
     }
-    report(TraceKind::kIso8583Response, description + " " + outcome);
+    if (tracing) report(TraceKind::kIso8583Response, description + " " + outcome);
     send(c, *packed, copies, delay);
   }
 
   void send(const std::shared_ptr<HostConnection>& c, const Bytes& packed, int copies,
             std::chrono::milliseconds delay) {
     Bytes frame;
+    frame.reserve(iso8583::framingPrefixSize(options.framing) + packed.size());
     const Status prefixed = iso8583::appendFramePrefix(options.framing, packed.size(), frame);
     if (!prefixed.isOk()) {
       close(c, prefixed.message(), true);
