@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <numbers>
+#include <unordered_map>
 #include <utility>
 
 #include "posim/acquirer/iso8583_mapping.h"
@@ -291,14 +293,26 @@ struct EmbeddedBackend::State {
   std::vector<Card> cards;
   std::map<std::string, std::size_t, std::less<>> by_pan;
   std::map<std::string, std::size_t, std::less<>> by_name;
-  std::vector<Entry> log;
-  // Terminal id + "|" + STAN -> log indexes, oldest first.
-  std::map<std::string, std::vector<std::size_t>, std::less<>> by_stan;
+  // The logged requests by sequence number (the order they were processed in): each terminal's
+  // newest config.log_per_terminal ones. A sequence number whose entry was forgotten is not
+  // found; settlement totals are kept apart (batch_totals), so forgetting never changes them.
+  std::unordered_map<std::size_t, Entry> log;
+  std::size_t next_sequence = 0;
+  struct TerminalLog {
+    std::deque<std::size_t> sequence;  // its logged requests, oldest first
+    // STAN -> its logged requests, oldest first.
+    std::unordered_map<std::string, std::vector<std::size_t>> by_stan;
+    // Original STAN + "|" + DE 7 seconds -> the answer its first reversal got, oldest first.
+    std::unordered_map<std::string, std::string> reversals;
+    std::deque<std::string> reversal_order;
+  };
+  std::unordered_map<std::string, TerminalLog> terminal_logs;
+  // The settlement totals of every terminal's batches, kept up to date as requests are logged,
+  // cancelled and reversed: (terminal id, batch number) -> totals.
+  std::map<std::pair<std::string, std::uint32_t>, BatchTotals> batch_totals;
   // When active holds expire: (card, hold) by expiry instant. Stale rows (holds released
   // otherwise) are skipped when they come up.
   std::multimap<Instant, std::pair<std::size_t, std::size_t>> expiries;
-  // Original key (terminal, STAN, DE 7 seconds) -> the answer its first reversal got.
-  std::map<std::string, std::string> reversals;
   std::vector<int> rule_uses;
   std::size_t request_count = 0;
   std::size_t reversal_count = 0;
@@ -314,19 +328,27 @@ struct EmbeddedBackend::State {
     return static_cast<std::size_t>(&card - cards.data());
   }
 
-  static std::string originalKey(std::string_view terminal_id, std::string_view stan,
-                                 const LocalDateTime& at) {
-    return std::string(terminal_id) + "|" + std::string(stan) + "|" +
-           std::to_string(epochSeconds(at));
+  // A reversal's original within its terminal: STAN and DE 7 to the second.
+  static std::string originalKey(std::string_view stan, const LocalDateTime& at) {
+    return std::string(stan) + "|" + std::to_string(epochSeconds(at));
   }
 
-  // The logged request an original refers to: same terminal and STAN, and the same DE 7 (to
-  // the second) unless the original carries no time; the most recent one wins.
-  const std::vector<std::size_t>* entriesOf(std::string_view terminal_id,
-                                            std::string_view stan) const {
-    auto it = by_stan.find(std::string(terminal_id) + "|" + std::string(stan));
-    return it == by_stan.end() ? nullptr : &it->second;
+  // The logged requests of a terminal with this STAN, oldest first; null when none.
+  const std::vector<std::size_t>* entriesOf(const std::string& terminal_id,
+                                            const std::string& stan) const {
+    auto terminal = terminal_logs.find(terminal_id);
+    if (terminal == terminal_logs.end()) return nullptr;
+    auto it = terminal->second.by_stan.find(stan);
+    return it == terminal->second.by_stan.end() ? nullptr : &it->second;
   }
+
+  // The logged request with this sequence number; null when forgotten.
+  Entry* entry(std::size_t sequence) {
+    auto it = log.find(sequence);
+    return it == log.end() ? nullptr : &it->second;
+  }
+  const Entry& logged(std::size_t sequence) const { return log.at(sequence); }
+  Entry& logged(std::size_t sequence) { return log.at(sequence); }
 
   std::optional<std::size_t> findOriginal(const Request& request) const {
     if (!request.original) return std::nullopt;
@@ -336,14 +358,14 @@ struct EmbeddedBackend::State {
     const bool timed = original.transmitted_at.instant.time_since_epoch().count() != 0;
     for (auto it = entries->rbegin(); it != entries->rend(); ++it) {
       if (!timed ||
-          epochSeconds(log[*it].transmitted_at) == epochSeconds(original.transmitted_at)) {
+          epochSeconds(logged(*it).transmitted_at) == epochSeconds(original.transmitted_at)) {
         return *it;
       }
     }
     // A DE 7 that does not agree (a terminal that kept another time): the RRN or the
     // authorization code the host gave identifies the original as well.
     for (auto it = entries->rbegin(); it != entries->rend(); ++it) {
-      const Entry& entry = log[*it];
+      const Entry& entry = logged(*it);
       if ((!original.rrn.empty() && entry.rrn == original.rrn) ||
           (!original.authorization_code.empty() &&
            entry.authorization_code == original.authorization_code)) {
@@ -357,14 +379,92 @@ struct EmbeddedBackend::State {
     const auto* entries = entriesOf(request.terminal_id, request.stan);
     if (entries == nullptr) return false;
     return std::any_of(entries->begin(), entries->end(), [&](std::size_t i) {
-      return log[i].type == request.type &&
-             epochSeconds(log[i].transmitted_at) == epochSeconds(request.transmitted_at);
+      return logged(i).type == request.type &&
+             epochSeconds(logged(i).transmitted_at) == epochSeconds(request.transmitted_at);
     });
   }
 
+  // What an entry adds to its batch's settlement totals (embedded.h: approved, not reversed;
+  // a cancelled sale or completion is no debit).
+  static BatchTotals contribution(const Entry& entry) {
+    BatchTotals totals;
+    if (entry.reversed || !isApprovalCode(entry.response_code)) return totals;
+    switch (entry.type) {
+      case TransactionType::kSale:
+      case TransactionType::kCompletion:
+        if (entry.cancelled) break;
+        totals.debit_count = 1;
+        totals.debit_amount = entry.amount;
+        break;
+      case TransactionType::kRefund:
+        totals.credit_count = 1;
+        totals.credit_amount = entry.amount;
+        break;
+      case TransactionType::kCancel:
+        totals.cancel_count = 1;
+        totals.cancel_amount = entry.amount;
+        break;
+      default: break;
+    }
+    return totals;
+  }
+
+  void addTotals(const Entry& entry, int sign) {
+    const BatchTotals c = contribution(entry);
+    if (c == BatchTotals{}) return;
+    BatchTotals& t = batch_totals[{entry.terminal_id, entry.batch_number}];
+    const auto count = [sign](std::uint32_t n) { return static_cast<std::uint32_t>(sign) * n; };
+    t.debit_count += count(c.debit_count);
+    t.debit_amount += sign * c.debit_amount;
+    t.credit_count += count(c.credit_count);
+    t.credit_amount += sign * c.credit_amount;
+    t.cancel_count += count(c.cancel_count);
+    t.cancel_amount += sign * c.cancel_amount;
+  }
+
+  // Changes a logged entry's flags with `change`, keeping its batch's totals right.
+  template <typename Change>
+  void amend(Entry& entry, Change change) {
+    addTotals(entry, -1);
+    change(entry);
+    addTotals(entry, +1);
+  }
+
   void addToLog(Entry entry) {
-    by_stan[entry.terminal_id + "|" + entry.stan].push_back(log.size());
-    log.push_back(std::move(entry));
+    const std::size_t sequence = next_sequence++;
+    addTotals(entry, +1);
+    TerminalLog& terminal = terminal_logs[entry.terminal_id];
+    terminal.sequence.push_back(sequence);
+    terminal.by_stan[entry.stan].push_back(sequence);
+    log.emplace(sequence, std::move(entry));
+    const std::size_t limit = config.log_per_terminal;
+    while (limit != 0 && terminal.sequence.size() > limit) {
+      const std::size_t oldest = terminal.sequence.front();
+      terminal.sequence.pop_front();
+      auto stan = terminal.by_stan.find(logged(oldest).stan);
+      std::erase(stan->second, oldest);
+      if (stan->second.empty()) terminal.by_stan.erase(stan);
+      log.erase(oldest);
+    }
+  }
+
+  // The answer a reversal of this original got, if one was processed (and not forgotten).
+  const std::string* reversalAnswer(const std::string& terminal_id, const std::string& key) const {
+    auto terminal = terminal_logs.find(terminal_id);
+    if (terminal == terminal_logs.end()) return nullptr;
+    auto it = terminal->second.reversals.find(key);
+    return it == terminal->second.reversals.end() ? nullptr : &it->second;
+  }
+
+  void recordReversal(const std::string& terminal_id, const std::string& key,
+                      const std::string& answer) {
+    TerminalLog& terminal = terminal_logs[terminal_id];
+    if (terminal.reversals.emplace(key, answer).second) terminal.reversal_order.push_back(key);
+    const std::size_t limit = config.log_per_terminal;
+    while (limit != 0 && terminal.reversal_order.size() > limit) {
+      terminal.reversals.erase(terminal.reversal_order.front());
+      terminal.reversal_order.pop_front();
+    }
   }
 
   // -- holds --
@@ -390,9 +490,9 @@ struct EmbeddedBackend::State {
   // the log, else by authorization code (and STAN when given) among the card's holds.
   std::optional<std::size_t> findHold(const Card& card, const Request& request,
                                       std::optional<std::size_t> original) const {
-    if (original && log[*original].effect.hold_placed &&
-        log[*original].effect.card == indexOf(card)) {
-      return log[*original].effect.hold_placed;
+    if (original && logged(*original).effect.hold_placed &&
+        logged(*original).effect.card == indexOf(card)) {
+      return logged(*original).effect.hold_placed;
     }
     if (!request.original) return std::nullopt;
     for (std::size_t i = card.holds.size(); i-- > 0;) {
@@ -451,7 +551,7 @@ struct EmbeddedBackend::State {
   // Undoes what a logged request did (a reversal).
   void undo(Entry& entry, const LocalDateTime& at) {
     const Effect& effect = entry.effect;
-    entry.reversed = true;
+    amend(entry, [](Entry& e) { e.reversed = true; });
     if (!effect.card) return;
     Card& card = cards[*effect.card];
     card.account.balance = card.money(card.account.balance.minorUnits() - effect.balance_delta);
@@ -468,7 +568,11 @@ struct EmbeddedBackend::State {
       hold.release_reason.clear();
       scheduleExpiry(card, *effect.hold_released);
     }
-    if (effect.cancelled_original) log[*effect.cancelled_original].cancelled = false;
+    if (effect.cancelled_original) {
+      if (Entry* cancelled = this->entry(*effect.cancelled_original)) {
+        amend(*cancelled, [](Entry& e) { e.cancelled = false; });
+      }
+    }
     if (effect.velocity) {
       auto it = std::find_if(card.approvals.begin(), card.approvals.end(), [&](const auto& a) {
         return a.at == entry.transmitted_at.instant && a.amount == entry.amount;
@@ -698,28 +802,9 @@ struct EmbeddedBackend::State {
       return response;
     }
     BatchTotals host;
-    for (const Entry& entry : log) {
-      if (entry.terminal_id != request.terminal_id || entry.batch_number != request.batch_number ||
-          entry.reversed || !isApprovalCode(entry.response_code)) {
-        continue;
-      }
-      switch (entry.type) {
-        case TransactionType::kSale:
-        case TransactionType::kCompletion:
-          if (entry.cancelled) break;
-          ++host.debit_count;
-          host.debit_amount += entry.amount;
-          break;
-        case TransactionType::kRefund:
-          ++host.credit_count;
-          host.credit_amount += entry.amount;
-          break;
-        case TransactionType::kCancel:
-          ++host.cancel_count;
-          host.cancel_amount += entry.amount;
-          break;
-        default: break;
-      }
+    if (auto it = batch_totals.find({request.terminal_id, request.batch_number});
+        it != batch_totals.end()) {
+      host = it->second;
     }
     const BatchTotals& terminal = *request.totals;
     const bool balanced =
@@ -758,10 +843,9 @@ struct EmbeddedBackend::State {
       response.message = "reversal without original data elements (DE 90)";
       return response;
     }
-    const std::string key =
-        originalKey(request.terminal_id, request.original->stan, request.original->transmitted_at);
-    if (auto it = reversals.find(key); it != reversals.end()) {
-      response.response_code = it->second;
+    const std::string key = originalKey(request.original->stan, request.original->transmitted_at);
+    if (const std::string* answer = reversalAnswer(request.terminal_id, key)) {
+      response.response_code = *answer;
       response.message = "repeated reversal of STAN " + request.original->stan +
                          ": already processed, nothing done again";
       return response;
@@ -772,7 +856,7 @@ struct EmbeddedBackend::State {
       response.message = "reversal: original STAN " + request.original->stan + " of terminal " +
                          request.terminal_id + " not found";
     } else {
-      Entry& entry = log[*original];
+      Entry& entry = logged(*original);
       ++reversal_count;
       response.response_code = "00";
       if (entry.reversed) {
@@ -782,12 +866,12 @@ struct EmbeddedBackend::State {
         response.message = "reversal of " + std::string(transactionTypeName(entry.type)) +
                            " STAN " + entry.stan + " done";
       } else {
-        entry.reversed = true;
+        amend(entry, [](Entry& e) { e.reversed = true; });
         response.message = "reversal of a declined " +
                            std::string(transactionTypeName(entry.type)) + ": nothing to undo";
       }
     }
-    reversals[key] = response.response_code;
+    recordReversal(request.terminal_id, key, response.response_code);
     return response;
   }
 
@@ -805,8 +889,8 @@ struct EmbeddedBackend::State {
     entry.rrn = response.rrn;
     const std::optional<std::size_t> original = findOriginal(request);
     Card* card = findCard(request.pan);
-    if (card == nullptr && original && log[*original].effect.card) {
-      card = &cards[*log[*original].effect.card];
+    if (card == nullptr && original && logged(*original).effect.card) {
+      card = &cards[*logged(*original).effect.card];
     }
     if (card == nullptr) {
       response.message = "advice acknowledged; unknown card, nothing applied";
@@ -853,7 +937,7 @@ struct EmbeddedBackend::State {
                                  " not found");
       return;
     }
-    Entry& target = log[*original];
+    Entry& target = logged(*original);
     entry.amount = target.amount;
     if (!isApprovalCode(target.response_code)) {
       decision.decline("12", "cancel: the original was declined");
@@ -889,7 +973,7 @@ struct EmbeddedBackend::State {
                                    " cannot be cancelled");
         return;
     }
-    target.cancelled = true;
+    amend(target, [](Entry& e) { e.cancelled = true; });
     entry.effect.cancelled_original = *original;
   }
 
@@ -914,8 +998,8 @@ struct EmbeddedBackend::State {
     }
     Card* card = findCard(request.pan);
     if (card == nullptr && request.pan.empty() && references && original &&
-        log[*original].effect.card) {
-      card = &cards[*log[*original].effect.card];
+        logged(*original).effect.card) {
+      card = &cards[*logged(*original).effect.card];
     }
     if (card == nullptr) {
       if (request.pan.empty() && references) {
@@ -1126,15 +1210,19 @@ Result<Response> EmbeddedBackend::send(const Request& request) {
       message = std::move(built).value();
     }
   }
-  s.trace(TraceKind::kIso8583Request, request.transmitted_at.instant, State::describe(request),
-          message ? traceBytes(*s.trace_dialect, *message) : Bytes{});
+  if (s.events != nullptr) {
+    s.trace(TraceKind::kIso8583Request, request.transmitted_at.instant, State::describe(request),
+            message ? traceBytes(*s.trace_dialect, *message) : Bytes{});
+  }
   Response response = s.process(request);
   response.host_time = s.config.latency.sample(s.latency_random);
-  s.trace(TraceKind::kIso8583Response, request.transmitted_at.instant + response.host_time,
-          State::describe(request, response),
-          message ? traceBytes(*s.trace_dialect,
-                               responseToMessage(*s.trace_dialect, *message, response))
-                  : Bytes{});
+  if (s.events != nullptr) {
+    s.trace(TraceKind::kIso8583Response, request.transmitted_at.instant + response.host_time,
+            State::describe(request, response),
+            message ? traceBytes(*s.trace_dialect,
+                                 responseToMessage(*s.trace_dialect, *message, response))
+                    : Bytes{});
+  }
   return response;
 }
 

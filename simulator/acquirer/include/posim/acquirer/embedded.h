@@ -43,7 +43,10 @@
 // undo, for a declined original); a repeat gets the same answer and changes nothing; a reversal
 // of an unknown original gets 25 (which a terminal treats as "reversal done", DOMAIN.md §4.4).
 // Advices (0220/0420) are always acknowledged with 00 and applied without checks (an offline
-// sale debits even beyond the balance); a repeated advice is not applied twice.
+// sale debits even beyond the balance); a repeated advice is not applied twice. Originals,
+// duplicates and repeated reversals are looked for among each terminal's newest
+// EmbeddedConfig::log_per_terminal requests (1,000 by default), so memory stays flat however
+// long a run lasts.
 //
 // Settlement (0500): the host's totals for the request's terminal id and batch number are the
 // approved requests and advices not reversed: sales and completions not cancelled as debits,
@@ -154,6 +157,13 @@ struct EmbeddedConfig {
   int completion_max_percent = 115;            // a completion may exceed its pre-auth by this share
   bool ignore_arqc_failure = false;            // approve even when the ARQC does not verify
   std::string institution_id = "00000000001";  // acquirer id, for RRNs and traces
+  // How many of each terminal's requests the issuer remembers (its newest; about half a KiB
+  // each) to find the originals of reversals, cancels and completions (DE 90) and to detect
+  // duplicates and repeated reversals; an older original is not found (a reversal of it is
+  // answered 25, a cancel 25). Settlement totals are kept per batch apart from it and never
+  // forget. 0: no limit (memory grows with every request). The bound keeps a long run's memory
+  // flat (DESIGN.md §10).
+  std::size_t log_per_terminal = 1000;
 };
 
 // A pre-auth hold as the issuer sees it.
