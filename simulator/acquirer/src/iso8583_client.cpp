@@ -110,7 +110,8 @@ struct Pending {
   bool echo = false;
   bool written = false;
   std::shared_ptr<Connection> connection;
-  std::chrono::steady_clock::time_point deadline;  // no answer by then: kDeadlineExceeded
+  std::chrono::nanoseconds deadline{
+      0};  // on the injected clock: no answer by then, kDeadlineExceeded
   std::function<void(Result<iso8583::Message>)> done;
 };
 
@@ -151,7 +152,7 @@ struct Iso8583ClientBackend::Impl {
   // deadline, and only moved when a new deadline comes before it (a timer per request cost a
   // timerfd system call per request).
   asio::steady_timer deadline_timer;
-  std::optional<std::chrono::steady_clock::time_point> deadline_armed;
+  std::optional<std::chrono::nanoseconds> deadline_armed;
   std::shared_ptr<Connection> connection;
   bool connecting = false;
   std::vector<std::function<void(Status)>> connect_waiters;
@@ -534,11 +535,13 @@ struct Iso8583ClientBackend::Impl {
 
   // --- response timeouts -----------------------------------------------------------------
 
-  // Makes sure the deadline timer fires no later than `deadline`.
-  void armDeadline(std::chrono::steady_clock::time_point deadline) {
+  // Makes sure the deadline timer fires no later than `deadline` (a time of the injected steady
+  // clock; the timer waits the difference).
+  void armDeadline(std::chrono::nanoseconds deadline) {
     if (deadline_armed && *deadline_armed <= deadline) return;
     deadline_armed = deadline;
-    deadline_timer.expires_at(deadline);
+    deadline_timer.expires_after(
+        std::max(std::chrono::nanoseconds(0), deadline - clock->elapsed()));
     deadline_timer.async_wait([this](const error_code& ec) {
       if (ec) return;  // moved earlier (a new wait is set) or cancelled
       deadline_armed.reset();
@@ -548,9 +551,9 @@ struct Iso8583ClientBackend::Impl {
 
   // Fails every request whose deadline has passed, then arms the timer for the next one.
   void expireRequests() {
-    const auto now_steady = std::chrono::steady_clock::now();
+    const std::chrono::nanoseconds now_steady = clock->elapsed();
     std::vector<std::shared_ptr<Pending>> late;
-    std::optional<std::chrono::steady_clock::time_point> next;
+    std::optional<std::chrono::nanoseconds> next;
     for (const auto& [key, p] : pending) {
       if (p->deadline <= now_steady) {
         late.push_back(p);
@@ -592,7 +595,7 @@ struct Iso8583ClientBackend::Impl {
       }
       p->connection = connection;
       pending[p->key] = p;
-      p->deadline = std::chrono::steady_clock::now() + options.response_timeout;
+      p->deadline = clock->elapsed() + options.response_timeout;
       armDeadline(p->deadline);
       p->written = true;  // queued on an open connection: as good as sent for reversal rules
       write(connection, std::move(frame));

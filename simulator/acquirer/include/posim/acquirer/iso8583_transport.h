@@ -91,9 +91,10 @@ struct ClientOptions {
 // latency, on its own Random stream), so virtual-clock results match the embedded backend.
 class Iso8583ClientBackend final : public AcquirerBackend {
  public:
-  // `clock` (REQUIRED) is the steady clock timestamps of WireEvents come from; `events` and `tap`
-  // may be null. All must outlive the backend. Errors: InvalidArgument for a missing dialect or
-  // clock, a MAC key that is not 16 bytes, TLS files that cannot be loaded.
+  // `clock` (REQUIRED) is the steady clock timestamps of WireEvents come from and response
+  // timeouts are measured on (a manual clock that does not move never times out); `events` and
+  // `tap` may be null. All must outlive the backend. Errors: InvalidArgument for a missing dialect
+  // or clock, a MAC key that is not 16 bytes, TLS files that cannot be loaded.
   static Result<std::unique_ptr<Iso8583ClientBackend>> create(ClientOptions options,
                                                               EventSink* events, WireTap* tap,
                                                               const SteadyClock* clock);
