@@ -1,5 +1,6 @@
 #include "bench_scenarios.h"
 
+#include "posim/emv/test_cards.h"
 #include "posim/emv/tlv.h"
 
 namespace posim::cli {
@@ -200,10 +201,12 @@ Bytes purchaseRequestWithDe55() {
 }
 
 Bytes readRecordTemplate() {
+  // The record of the visa-debit-sda test card (its PAN from the profile, not a literal here).
+  const std::string pan = emv::visaDebitSdaCard().pan;
   return emv::TlvBuilder()
       .open(0x70)
-      .add(0x57, hexBytes("4761739001010119D22122011758928889"))
-      .add(0x5A, hexBytes("4761739001010119"))
+      .add(0x57, hexBytes(pan + "D22122011758928889"))
+      .add(0x5A, hexBytes(pan))
       .add(0x5F20, asBytes("CARDHOLDER/VISA TEST CARD "))
       .add(0x5F24, hexBytes("221231"))
       .add(0x5F25, hexBytes("150101"))

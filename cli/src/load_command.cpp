@@ -23,6 +23,7 @@
 #include "posim/scenarios/report.h"
 #include "posim/scenarios/runner.h"
 #include "posim/scenarios/scenario.h"
+#include "posim/scenarios/schema.h"
 
 #include "commands.h"
 #include "exit_codes.h"
@@ -58,31 +59,6 @@ load:
     - {type: sale, weight: 3, card: visa, entry: chip, amount: "268.00"}
     - {type: sale, weight: 2, card: mc, entry: chip, amount: "128.50"}
 )";
-
-// "500", "500/s", "30000/m", "20/h" -> per second.
-std::optional<double> parseRate(std::string_view text) {
-  double per = 1.0;
-  if (const auto slash = text.find('/'); slash != std::string_view::npos) {
-    const std::string_view unit = text.substr(slash + 1);
-    if (unit == "s") {
-      per = 1.0;
-    } else if (unit == "m") {
-      per = 60.0;
-    } else if (unit == "h") {
-      per = 3600.0;
-    } else {
-      return std::nullopt;
-    }
-    text = text.substr(0, slash);
-  }
-  double value = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
-      !std::isfinite(value) || value <= 0) {
-    return std::nullopt;
-  }
-  return value / per;
-}
 
 // A directory made with mkdtemp under $TMPDIR (or /tmp), removed with its files at the end.
 class TemporaryDirectory {
@@ -183,7 +159,7 @@ int runLoad(const Args& args, Io& io) {
   }
   if (closed) load.mode = scenarios::LoadMode::kClosed;
   if (values.count("rate") > 0) {
-    auto rate = parseRate(values["rate"].as<std::string>());
+    auto rate = scenarios::parseRatePerSecond(values["rate"].as<std::string>());
     if (!rate) {
       return usageError(io, self, "--rate: expected a rate like 500, 500/s, 300/m or 20/h");
     }

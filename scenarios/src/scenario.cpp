@@ -1245,34 +1245,10 @@ class Loader {
   std::optional<double> readRate(const Node* node) {
     if (node == nullptr) return std::nullopt;
     constexpr std::string_view kWhat = "a rate like 5/s, 300/m, 20/h or a number per second";
-    if (!node->isScalar()) {
-      reportExpected(*node, d_, kWhat);
-      return std::nullopt;
-    }
-    std::string_view text = node->scalar();
-    double per = 1.0;
-    if (const auto slash = text.find('/'); slash != std::string_view::npos) {
-      const std::string_view unit = text.substr(slash + 1);
-      if (unit == "s") {
-        per = 1.0;
-      } else if (unit == "m") {
-        per = 60.0;
-      } else if (unit == "h") {
-        per = 3600.0;
-      } else {
-        reportExpected(*node, d_, kWhat);
-        return std::nullopt;
-      }
-      text = text.substr(0, slash);
-    }
-    double value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
-        !std::isfinite(value) || value <= 0) {
-      reportExpected(*node, d_, std::string(kWhat) + " above zero");
-      return std::nullopt;
-    }
-    return value / per;
+    std::optional<double> rate =
+        node->isScalar() ? parseRatePerSecond(node->scalar()) : std::nullopt;
+    if (!rate) reportExpected(*node, d_, std::string(kWhat) + " above zero");
+    return rate;
   }
 
   std::optional<LoadMix> readMix(const Node& item) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cmath>
 
 namespace posim::scenarios {
 namespace {
@@ -290,6 +291,30 @@ std::optional<LocalDateTime> readTimestamp(const Node* node, Diagnostics& diagno
 std::optional<Date> readDate(const Node* node, Diagnostics& diagnostics) {
   return readParsed<Date>(node, diagnostics, "a date (like \"2026-10-08\")",
                           [](std::string_view s) { return parseDate(s); });
+}
+
+std::optional<double> parseRatePerSecond(std::string_view text) {
+  double per = 1.0;
+  if (const auto slash = text.find('/'); slash != std::string_view::npos) {
+    const std::string_view unit = text.substr(slash + 1);
+    if (unit == "s") {
+      per = 1.0;
+    } else if (unit == "m") {
+      per = 60.0;
+    } else if (unit == "h") {
+      per = 3600.0;
+    } else {
+      return std::nullopt;
+    }
+    text = text.substr(0, slash);
+  }
+  double value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+      !std::isfinite(value) || value <= 0) {
+    return std::nullopt;
+  }
+  return value / per;
 }
 
 std::optional<Duration> readDuration(const Node* node, Diagnostics& diagnostics) {

@@ -116,6 +116,9 @@ std::optional<Date> readDate(const Node* node, Diagnostics& diagnostics);
 std::optional<Duration> readDuration(const Node* node, Diagnostics& diagnostics);
 // "23:00" or "23:00:30": seconds since midnight.
 std::optional<std::int64_t> readTimeOfDay(const Node* node, Diagnostics& diagnostics);
+// A rate as load blocks and `posim load --rate` write it: "5/s", "300/m", "20/h" or a number per
+// second, above zero -> per second; nullopt for anything else.
+std::optional<double> parseRatePerSecond(std::string_view text);
 
 // One of `names`; returns its index. `what` names the value in the message:
 // "unknown entry mode 'chipp'; did you mean chip? (expected one of: chip, contactless, swipe)".
