@@ -128,7 +128,8 @@ TEST(LoadCliTest, SixtyFourTerminalsAgainstPosimHost) {
       runPosim({"load", dir.file("load.yaml"), "--backend", host.url(), "--terminals", "64",
                 "--closed", "--count", "640", "--quiet", "--report", dir.file("report.json")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  const Json* load = readJson(dir.file("report.json")).find("load");
+  const Json report = readJson(dir.file("report.json"));
+  const Json* load = report.find("load");
   ASSERT_NE(load, nullptr);
   EXPECT_EQ(intAt(*load, "terminals"), 64);
   EXPECT_EQ(intAt(*load, "completed"), 640);
@@ -146,7 +147,8 @@ TEST(LoadCliTest, DroppedAnswersAreTimeoutsWithReversalsAndFailTheRun) {
                            "--terminals", "2", "--count", "20", "--rate", "100", "--report",
                            dir.file("report.json")});
   EXPECT_EQ(r.exit_code, 1) << r.err << r.out;
-  const Json* load = readJson(dir.file("report.json")).find("load");
+  const Json report = readJson(dir.file("report.json"));
+  const Json* load = report.find("load");
   ASSERT_NE(load, nullptr);
   EXPECT_EQ(intAt(*load, "timeouts"), 3);
   EXPECT_EQ(intAt(*load, "errors"), 3);
