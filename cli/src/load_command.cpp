@@ -16,8 +16,6 @@
 #include <string>
 #include <system_error>
 
-#include <stdlib.h>
-
 #include "posim/acquirer/registry.h"
 #include "posim/base/clock.h"
 #include "posim/scenarios/report.h"
@@ -59,35 +57,6 @@ load:
     - {type: sale, weight: 3, card: visa, entry: chip, amount: "268.00"}
     - {type: sale, weight: 2, card: mc, entry: chip, amount: "128.50"}
 )";
-
-// A directory made with mkdtemp under $TMPDIR (or /tmp), removed with its files at the end.
-class TemporaryDirectory {
- public:
-  static Result<TemporaryDirectory> create(const std::string& prefix) {
-    std::error_code ec;
-    std::filesystem::path base = std::filesystem::temp_directory_path(ec);
-    if (ec) base = "/tmp";
-    std::string pattern = (base / (prefix + "XXXXXX")).string();
-    if (mkdtemp(pattern.data()) == nullptr) {
-      return ioError("cannot make a temporary directory under " + base.string());
-    }
-    return TemporaryDirectory(pattern);
-  }
-  TemporaryDirectory(TemporaryDirectory&& other) noexcept : path_(std::move(other.path_)) {
-    other.path_.clear();
-  }
-  TemporaryDirectory& operator=(TemporaryDirectory&&) = delete;
-  ~TemporaryDirectory() {
-    if (path_.empty()) return;
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  explicit TemporaryDirectory(std::filesystem::path path) : path_(std::move(path)) {}
-  std::filesystem::path path_;
-};
 
 std::string backendId(const std::string& value) {
   const auto scheme = value.find("://");

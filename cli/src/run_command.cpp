@@ -218,7 +218,18 @@ int runRun(const Args& args, Io& io) {
       load_progress.show(p);
     };
     if (trace) trace->startScenario(scenario);
-    auto run = scenarios::runScenario(scenario, run_options, backends);
+    // A real-time load without --journal: file journals in a temporary directory, so that memory
+    // stays flat over a long run (in memory they grow with every transaction).
+    std::optional<TemporaryDirectory> scratch;
+    scenarios::RunOptions options_for_run = run_options;
+    if (options_for_run.journal_path.empty() && scenario.load &&
+        scenario.load->clock == scenarios::LoadClock::kReal) {
+      auto made = TemporaryDirectory::create("posim-run-");
+      if (!made.isOk()) return reportError(io, made.status());
+      scratch.emplace(std::move(*made));
+      options_for_run.journal_path = (scratch->path() / "journal.db").string();
+    }
+    auto run = scenarios::runScenario(scenario, options_for_run, backends);
     if (!run.isOk()) {
       progress.clear();
       io.err << "posim: " << scenario.file.string() << ": " << run.status().message() << "\n";

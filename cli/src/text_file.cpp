@@ -5,6 +5,8 @@
 #include <fstream>
 #include <iterator>
 
+#include <stdlib.h>
+
 namespace posim::cli {
 namespace {
 
@@ -31,6 +33,28 @@ Status writeTextFile(const std::string& path, const std::string& text) {
   out.close();
   if (!out) return ioError("cannot write " + path + ": " + reason());
   return Status();
+}
+
+Result<TemporaryDirectory> TemporaryDirectory::create(const std::string& prefix) {
+  std::error_code ec;
+  std::filesystem::path base = std::filesystem::temp_directory_path(ec);
+  if (ec) base = "/tmp";
+  std::string pattern = (base / (prefix + "XXXXXX")).string();
+  if (mkdtemp(pattern.data()) == nullptr) {
+    return ioError("cannot make a temporary directory under " + base.string());
+  }
+  return TemporaryDirectory(pattern);
+}
+
+TemporaryDirectory::TemporaryDirectory(TemporaryDirectory&& other) noexcept
+    : path_(std::move(other.path_)) {
+  other.path_.clear();
+}
+
+TemporaryDirectory::~TemporaryDirectory() {
+  if (path_.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
 }
 
 }  // namespace posim::cli

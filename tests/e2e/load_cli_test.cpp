@@ -1,6 +1,7 @@
 // `posim load` and real-time load scenarios (issue 9), end to end: against the embedded acquirer
 // and against `posim host` over TCP, with timeouts and reversals counted, the report's load
 // object, and `posim report merge` adding load histograms.
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -103,6 +104,26 @@ TEST(LoadCliTest, BuiltInDefaultRunsAndReports) {
   // The summary holds the load's transactions; none is listed one by one.
   EXPECT_EQ(intAt(*report.find("summary"), "transactions"), 60);
   EXPECT_TRUE(report.find("transactions")->asArray().empty());
+}
+
+TEST(LoadCliTest, PosimRunRunsARealTimeLoadWithFileJournals) {
+  ScratchDir dir;
+  writeScenario(dir.file("load.yaml"));
+  // With --journal the load terminals' journals are files beside it, one per terminal.
+  const auto r = runPosim({"run", dir.file("load.yaml"), "--quiet", "--journal",
+                           dir.file("journal.db"), "--report", dir.file("report.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const Json report = readJson(dir.file("report.json"));
+  const Json* load = report.find("load");
+  ASSERT_NE(load, nullptr);
+  EXPECT_EQ(intAt(*load, "completed"), 120);
+  EXPECT_EQ(intAt(*load, "approved"), 120);
+  for (int k = 1; k <= 4; ++k) {
+    EXPECT_TRUE(std::filesystem::exists(dir.file("journal.db.load-" + std::to_string(k)))) << k;
+  }
+  // Without it, in a temporary directory that is gone afterwards: the run is the same.
+  const auto again = runPosim({"run", dir.file("load.yaml"), "--quiet"});
+  EXPECT_EQ(again.exit_code, 0) << again.err;
 }
 
 TEST(LoadCliTest, BadOptionsAndScenariosWithoutLoadAreRefused) {
