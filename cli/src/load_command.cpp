@@ -58,11 +58,6 @@ load:
     - {type: sale, weight: 2, card: mc, entry: chip, amount: "128.50"}
 )";
 
-std::string backendId(const std::string& value) {
-  const auto scheme = value.find("://");
-  return scheme == std::string::npos ? value : value.substr(0, scheme);
-}
-
 }  // namespace
 
 int runLoad(const Args& args, Io& io) {
@@ -177,9 +172,8 @@ int runLoad(const Args& args, Io& io) {
   run_options.seed = values["seed"].as<std::uint64_t>();
   if (values.count("backend") > 0) {
     run_options.backend = values["backend"].as<std::string>();
-    if (backends.find(backendId(run_options.backend)) == nullptr) {
-      return usageError(io, self,
-                        "--backend: unknown backend '" + backendId(run_options.backend) + "'");
+    if (const Status known = checkBackendOption(backends, run_options.backend); !known.isOk()) {
+      return usageError(io, self, known.message());
     }
   }
   if (values.count("journal-dir") > 0 && values.count("memory-journal") > 0) {

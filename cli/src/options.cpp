@@ -2,6 +2,8 @@
 
 #include <ostream>
 
+#include "posim/acquirer/registry.h"
+
 namespace posim::cli {
 
 Result<ParsedOptions> parseOptions(const Args& args, const po::options_description& options) {
@@ -80,6 +82,15 @@ Result<std::string> digitsOption(const ParsedOptions& parsed, const std::string&
                            (min_length == max_length ? "" : " to " + std::to_string(max_length)));
   }
   return value;
+}
+
+Status checkBackendOption(const acquirer::BackendRegistry& backends, const std::string& value) {
+  const auto scheme = value.find("://");
+  const std::string id = scheme == std::string::npos ? value : value.substr(0, scheme);
+  if (backends.find(id) != nullptr) return Status::ok();
+  std::string known;
+  for (const auto* d : backends.list()) known += (known.empty() ? "" : ", ") + d->id;
+  return invalidArgument("--backend: unknown backend '" + id + "' (this build has: " + known + ")");
 }
 
 }  // namespace posim::cli

@@ -10,6 +10,10 @@
 #include "posim/base/bytes.h"
 #include "posim/base/status.h"
 
+namespace posim::acquirer {
+class BackendRegistry;
+}
+
 #include "command.h"
 
 namespace posim::cli {
@@ -44,5 +48,9 @@ Result<std::string> digitsOption(const ParsedOptions& parsed, const std::string&
 
 // The value of --name as a string; missing is InvalidArgument.
 Result<std::string> stringOption(const ParsedOptions& parsed, const std::string& name);
+
+// A --backend value ("embedded" or "iso8583://HOST:PORT?...") whose backend this build has;
+// InvalidArgument "--backend: unknown backend 'x' (this build has: ...)" otherwise.
+Status checkBackendOption(const acquirer::BackendRegistry& backends, const std::string& value);
 
 }  // namespace posim::cli

@@ -87,12 +87,6 @@ class ProgressLine {
   std::size_t width_ = 0;
 };
 
-// The backend id of a --backend value: "embedded", or the scheme of a URL ("iso8583://...").
-std::string backendId(const std::string& value) {
-  const auto scheme = value.find("://");
-  return scheme == std::string::npos ? value : value.substr(0, scheme);
-}
-
 }  // namespace
 
 int runRun(const Args& args, Io& io) {
@@ -137,12 +131,8 @@ int runRun(const Args& args, Io& io) {
   run_options.seed = values["seed"].as<std::uint64_t>();
   if (values.count("backend") > 0) {
     run_options.backend = values["backend"].as<std::string>();
-    if (backends.find(backendId(run_options.backend)) == nullptr) {
-      std::string known;
-      for (const auto* d : backends.list()) known += (known.empty() ? "" : ", ") + d->id;
-      return usageError(io, self,
-                        "--backend: unknown backend '" + backendId(run_options.backend) +
-                            "' (this build has: " + known + ")");
+    if (const Status known = checkBackendOption(backends, run_options.backend); !known.isOk()) {
+      return usageError(io, self, known.message());
     }
   }
 

@@ -17,16 +17,7 @@ std::uint64_t microsOf(std::chrono::nanoseconds d) {
 }
 
 Json millis(double us) {
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%.3f", us / 1000.0);
-  return Json::rawNumber(buffer);
-}
-
-Json fixed(double value, int decimals) {
-  if (!std::isfinite(value)) return Json();
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  return Json::rawNumber(buffer);
+  return fixedNumber(us / 1000.0, 3);
 }
 
 bool arrives(const terminal::TransactionRecord& r) {
@@ -89,6 +80,17 @@ void LoadStats::merge(const LoadStats& other) {
   for (const auto& [day, minor] : other.money_per_day) money_per_day[day] += minor;
 }
 
+Json fixedNumber(double value, int decimals) {
+  if (!std::isfinite(value)) return Json();
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
+  std::string text = buffer;
+  if (text.find_first_not_of("-0.") == std::string::npos) {
+    text.erase(0, text.front() == '-' ? 1 : 0);  // no "-0.00"
+  }
+  return Json::rawNumber(std::move(text));
+}
+
 Json latencyPercentilesJson(const LogHistogram& us) {
   Json j = Json::object();
   j["count"] = Json(us.count());
@@ -111,8 +113,8 @@ Json loadStatsJson(const LoadStats& s) {
   j["clock"] = s.clock;
   j["mode"] = s.mode;
   j["terminals"] = s.terminals;
-  j["target_rate"] = s.target_rate > 0 ? fixed(s.target_rate, 3) : Json();
-  j["elapsed_seconds"] = fixed(s.elapsed_seconds, 3);
+  j["target_rate"] = s.target_rate > 0 ? fixedNumber(s.target_rate, 3) : Json();
+  j["elapsed_seconds"] = fixedNumber(s.elapsed_seconds, 3);
   j["scheduled"] = Json(s.scheduled);
   j["completed"] = Json(s.completed);
   j["approved"] = Json(s.approved);
@@ -120,7 +122,7 @@ Json loadStatsJson(const LoadStats& s) {
   j["errors"] = Json(s.errors);
   j["timeouts"] = Json(s.timeouts);
   j["reversals_sent"] = Json(s.reversals_sent);
-  j["throughput_per_second"] = fixed(s.throughput(), 1);
+  j["throughput_per_second"] = fixedNumber(s.throughput(), 1);
   j["latency_ms"] = latencyPercentilesJson(s.latency_us);
   j["service_ms"] = latencyPercentilesJson(s.service_us);
   j["latency_histogram_us"] = s.latency_us.toJson();

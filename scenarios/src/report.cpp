@@ -19,16 +19,8 @@ namespace {
 using acquirer::TransactionType;
 using terminal::TransactionRecord;
 
-// A number with a fixed number of decimals, as JSON number text; null for NaN and infinities.
 Json fixed(double value, int decimals) {
-  if (!std::isfinite(value)) return Json();
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, value);
-  std::string text = buffer;
-  if (text == "-0" || text.find_first_not_of("-0.") == std::string::npos) {
-    text.erase(0, text.front() == '-' ? 1 : 0);  // no "-0.00"
-  }
-  return Json::rawNumber(std::move(text));
+  return fixedNumber(value, decimals);
 }
 Json fixed(const std::optional<double>& value, int decimals) {
   return value ? fixed(*value, decimals) : Json();

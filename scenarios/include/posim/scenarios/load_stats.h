@@ -92,6 +92,9 @@ struct LoadProgress {
 //  "service_ms": {...}, "latency_histogram_us": LogHistogram JSON, "service_histogram_us": ...,
 //  "per_second": [{"second", "completed", "errors", "p50_ms", "p99_ms"}]}
 Json loadStatsJson(const LoadStats& stats);
+// A number with a fixed number of decimals as JSON number text (never "-0.00"); null for NaN
+// and infinities. Reports write every measured figure this way.
+Json fixedNumber(double value, int decimals);
 // The percentile object of a histogram of µs, in ms with 3 decimals.
 Json latencyPercentilesJson(const LogHistogram& us);
 
