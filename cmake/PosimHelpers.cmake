@@ -20,6 +20,26 @@ if(POSIM_SANITIZE)
   target_link_options(posim_sanitizers INTERFACE -fsanitize=address,undefined)
 endif()
 
+# POSIM_FUZZ: every posim target gets libFuzzer's coverage instrumentation plus ASan + UBSan;
+# only the fuzz executables in tests/fuzz link libFuzzer itself (posim_fuzz_main), so the posim
+# binary and other executables of that build stay ordinary programs.
+if(POSIM_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "POSIM_FUZZ=ON needs Clang (libFuzzer), but the C++ compiler is "
+                        "${CMAKE_CXX_COMPILER_ID}. Configure with -DCMAKE_CXX_COMPILER=clang++ "
+                        "(scripts/fuzz does this).")
+  endif()
+  if(POSIM_SANITIZE)
+    message(FATAL_ERROR "POSIM_FUZZ already enables ASan + UBSan; leave POSIM_SANITIZE OFF.")
+  endif()
+  target_compile_options(posim_sanitizers INTERFACE
+    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+    -fno-omit-frame-pointer)
+  target_link_options(posim_sanitizers INTERFACE -fsanitize=address,undefined)
+  add_library(posim_fuzz_main INTERFACE)
+  target_link_options(posim_fuzz_main INTERFACE -fsanitize=fuzzer,address,undefined)
+endif()
+
 # posim_add_library(NAME
 #   [PUBLIC_DEPS targets...] [PRIVATE_DEPS targets...])
 # Adds the library NAME from the current folder: public headers in include/, sources in src/
