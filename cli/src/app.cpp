@@ -108,9 +108,23 @@ int reportError(Io& io, const Status& status) {
   }
 }
 
-std::string argumentOrStdin(const std::string& value, Io& io) {
+Result<std::string> argumentOrStdin(const std::string& value, Io& io) {
   if (value != "-") return value;
-  return std::string(std::istreambuf_iterator<char>(io.in), std::istreambuf_iterator<char>());
+  std::string text;
+  char chunk[65536];
+  while (io.in.read(chunk, sizeof chunk) || io.in.gcount() > 0) {
+    text.append(chunk, static_cast<std::size_t>(io.in.gcount()));
+    if (text.size() > kMaxStdinBytes) {
+      return outOfRange("standard input: more than " + std::to_string(kMaxStdinBytes) +
+                        " bytes; posim reads at most that");
+    }
+  }
+  // The newline a file or `echo` ends with is not part of the data.
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ' ||
+                           text.back() == '\t')) {
+    text.pop_back();
+  }
+  return text;
 }
 
 }  // namespace posim::cli

@@ -41,6 +41,9 @@ int usageError(Io& io, const Command& command, std::string_view message);
 int reportError(Io& io, const Status& status);
 
 // Reads the value of a HEX argument: the argument itself, or standard input when it is "-".
-std::string argumentOrStdin(const std::string& value, Io& io);
+// Standard input is read up to kMaxStdinBytes; more is an error (OutOfRange, exit 3) found
+// before memory grows with it.
+inline constexpr std::size_t kMaxStdinBytes = std::size_t{16} << 20;
+Result<std::string> argumentOrStdin(const std::string& value, Io& io);
 
 }  // namespace posim::cli

@@ -28,6 +28,13 @@ Result<emv::Scheme> parseScheme(const std::string& name) {
                          "' is not one of emv, visa, mastercard, unionpay, amex, jcb, discover");
 }
 
+// A TLV diagnostic without its leading "byte N: " (the summary line names the offset already).
+std::string_view withoutOffset(std::string_view message) {
+  if (message.rfind("byte ", 0) != 0) return message;
+  const auto colon = message.find(": ");
+  return colon == std::string_view::npos ? message : message.substr(colon + 2);
+}
+
 }  // namespace
 
 int runEmvDecode(const Args& args, Io& io) {
@@ -53,8 +60,9 @@ int runEmvDecode(const Args& args, Io& io) {
     if (!scheme.isOk()) return usageError(io, self, scheme.status().message());
     describe_options.scheme = *scheme;
   }
-  const std::string text = argumentOrStdin(parsed->positional[0], io);
-  auto data = fromHex(text);
+  const auto text = argumentOrStdin(parsed->positional[0], io);
+  if (!text.isOk()) return reportError(io, text.status());
+  auto data = fromHex(*text);
   if (!data.isOk()) {
     // Bad hex is bad input data, not a bad option: exit 3 like any malformed input.
     io.err << "posim: " << data.status().message() << "\n";
@@ -74,7 +82,7 @@ int runEmvDecode(const Args& args, Io& io) {
     io.err << "posim: malformed TLV data: " << description.diagnostics.size()
            << (description.diagnostics.size() == 1 ? " problem" : " problems")
            << " (first at byte offset " << description.diagnostics.front().offset << ": "
-           << description.diagnostics.front().message << ")\n";
+           << withoutOffset(description.diagnostics.front().message) << ")\n";
     return kExitInvalidInput;
   }
   return kExitOk;

@@ -2,8 +2,10 @@
 // posim iso8583 encode --dialect NAME|FILE [--framing F] [JSON|-]
 // posim dialects [--json]
 #include <algorithm>
+#include <array>
 #include <istream>
 #include <ostream>
+#include <span>
 #include <sstream>
 
 #include "posim/base/json.h"
@@ -57,6 +59,11 @@ std::optional<int> readCommon(const ParsedOptions& parsed, const Command& self, 
   if (!dialect.isOk()) {
     if (dialect.status().code() == StatusCode::kNotFound) {
       return usageError(io, self, "--dialect: " + dialect.status().message());
+    }
+    if (dialect.status().code() == StatusCode::kMalformed) {
+      // The file's diagnostics, one file:line:column line each, as `posim validate` prints them.
+      io.err << dialect.status().message() << "\nposim: --dialect: invalid dialect file\n";
+      return kExitInvalidInput;
     }
     return reportError(io, dialect.status());
   }
@@ -170,10 +177,55 @@ Json toJson(const Dialect& dialect, const iso8583::Unpacked& unpacked) {
   return doc;
 }
 
+// The offset of the first byte that makes `text` invalid UTF-8 (JSON text is UTF-8, RFC 8259),
+// or npos. Structure only: lead and continuation bytes, no overlong or surrogate checks.
+std::size_t firstInvalidUtf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t length = c < 0x80             ? 1
+                               : (c & 0xE0) == 0xC0 ? 2
+                               : (c & 0xF0) == 0xE0 ? 3
+                               : (c & 0xF8) == 0xF0 ? 4
+                                                    : 0;
+    if (length == 0 || i + length > text.size()) return i;
+    for (std::size_t k = 1; k < length; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return i;
+    }
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+// A key given twice in a JSON object (the parser keeps both; posim would silently use the first).
+Status checkKeys(const Json& object, std::string_view where,
+                 std::span<const std::string_view> known = {}) {
+  const Json::Object& members = object.asObject();
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    const std::string& key = members[i].first;
+    for (std::size_t k = 0; k < i; ++k) {
+      if (members[k].first == key) {
+        return malformed(std::string(where) + "duplicate key \"" + key + "\"");
+      }
+    }
+    if (!known.empty() && std::find(known.begin(), known.end(), key) == known.end()) {
+      std::string list;
+      for (std::string_view name : known) list += (list.empty() ? "" : ", ") + std::string(name);
+      return malformed(std::string(where) + "unknown key \"" + key + "\" (known keys: " + list +
+                       ")");
+    }
+  }
+  return Status();
+}
+
 // A message from the JSON shape decode --json prints: {"mti", "fields": {"3": "000000", ...},
 // "tpdu", "header"}; b fields as hex.
 Result<iso8583::Message> messageFromJson(const Dialect& dialect, const Json& doc) {
   if (!doc.isObject()) return malformed("expected a JSON object with \"mti\" and \"fields\"");
+  // What decode --json prints is accepted back ("dialect", "diagnostics" are not read).
+  constexpr std::array<std::string_view, 6> kKnown = {"dialect", "diagnostics", "fields",
+                                                      "header",  "mti",         "tpdu"};
+  if (Status keys = checkKeys(doc, "", kKnown); !keys.isOk()) return keys;
   const Json* mti = doc.find("mti");
   if (mti == nullptr || !mti->isString()) return malformed("\"mti\": expected a string (\"0200\")");
   iso8583::Message message(mti->asString());
@@ -194,6 +246,7 @@ Result<iso8583::Message> messageFromJson(const Dialect& dialect, const Json& doc
   if (fields == nullptr || !fields->isObject()) {
     return malformed("\"fields\": expected an object of field numbers to values");
   }
+  if (Status keys = checkKeys(*fields, "\"fields\": "); !keys.isOk()) return keys;
   for (const auto& [key, value] : fields->asObject()) {
     const bool number = !key.empty() && key.size() <= 3 && isDigits(key);
     const int field = number ? std::stoi(key) : 0;
@@ -235,7 +288,9 @@ int runIso8583Decode(const Args& args, Io& io) {
   }
   Common common;
   if (auto exit = readCommon(*parsed, self, io, common)) return *exit;
-  auto data = fromHex(argumentOrStdin(parsed->positional[0], io));
+  const auto text = argumentOrStdin(parsed->positional[0], io);
+  if (!text.isOk()) return reportError(io, text.status());
+  auto data = fromHex(*text);
   if (!data.isOk()) {
     io.err << "posim: " << data.status().message() << "\n";
     return kExitInvalidInput;
@@ -301,9 +356,13 @@ int runIso8583Encode(const Args& args, Io& io) {
     return usageError(io, self,
                       "expected one JSON argument (or - or nothing to read standard input)");
   }
-  const std::string text =
-      argumentOrStdin(parsed->positional.empty() ? "-" : parsed->positional[0], io);
-  auto doc = Json::parse(text);
+  const auto text = argumentOrStdin(parsed->positional.empty() ? "-" : parsed->positional[0], io);
+  if (!text.isOk()) return reportError(io, text.status());
+  if (const auto bad = firstInvalidUtf8(*text); bad != std::string_view::npos) {
+    io.err << "posim: JSON: invalid UTF-8 at byte offset " << bad << "\n";
+    return kExitInvalidInput;
+  }
+  auto doc = Json::parse(*text);
   if (!doc.isOk()) {
     io.err << "posim: " << doc.status().message() << "\n";
     return kExitInvalidInput;

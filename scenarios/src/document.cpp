@@ -111,6 +111,22 @@ std::size_t firstInvalidUtf8(std::string_view text) {
   return std::string_view::npos;
 }
 
+// True when the 0-based line of text is indented with a tab: yaml-cpp then reports a generic
+// syntax error, and the tab is what a person needs to hear about.
+bool indentedWithTab(std::string_view text, int line) {
+  std::size_t start = 0;
+  for (int l = 0; l < line; ++l) {
+    start = text.find('\n', start);
+    if (start == std::string_view::npos) return false;
+    ++start;
+  }
+  for (std::size_t i = start; i < text.size(); ++i) {
+    if (text[i] == '\t') return true;
+    if (text[i] != ' ') return false;
+  }
+  return false;
+}
+
 }  // namespace
 
 // Builds Nodes from yaml-cpp's events. Fatal problems are reported and stop the parse by
@@ -404,7 +420,14 @@ std::shared_ptr<const Document> parseYaml(std::string_view text, std::string dis
   } catch (const YAML::Exception& e) {
     const auto [line, column] =
         e.mark.is_null() ? std::make_pair(0, 0) : index.position(e.mark.line, e.mark.column);
-    diagnostics.error({display_name, line, column}, "not valid YAML: " + e.msg);
+    std::string hint;
+    if (!e.mark.is_null() && indentedWithTab(text, e.mark.line)) {
+      hint = " (the line is indented with a tab; YAML indents with spaces only)";
+    } else if (e.msg == YAML::ErrorMsg::MAP_VALUE && e.mark.column > 1024) {
+      // YAML 1.2 §7.4.2 limits an implicit key to 1024 characters; yaml-cpp says only this.
+      hint = " (a key longer than 1024 characters; YAML allows no longer implicit key)";
+    }
+    diagnostics.error({display_name, line, column}, "not valid YAML: " + e.msg + hint);
     return nullptr;
   } catch (const std::exception& e) {
     diagnostics.error({display_name, 0, 0}, std::string("cannot parse YAML: ") + e.what());

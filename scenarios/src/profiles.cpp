@@ -474,6 +474,34 @@ std::optional<CardPki> readCardPki(const Node& node, Diagnostics& diagnostics) {
   return pki;
 }
 
+namespace {
+
+// The PAN of a card profile. Messages show it masked (first 6 and last 4 digits), as every
+// output of posim does: a mistyped PAN is still a card number.
+std::optional<std::string> readPan(const Node& node, Diagnostics& diagnostics) {
+  constexpr std::string_view kWhat = "12 to 19 decimal digits";
+  if (!node.isScalar()) {
+    reportExpected(node, diagnostics, kWhat);
+    return std::nullopt;
+  }
+  const std::string& text = node.scalar();
+  if (text.size() < 12 || text.size() > 19 || !isDigits(text)) {
+    constexpr std::size_t kMaxShown = 40;
+    diagnostics.error(node.position(),
+                      "expected " + std::string(kWhat) + " for the PAN, got " +
+                          (text.size() <= kMaxShown ? "'" + maskPan(text) + "' " : "") + "(" +
+                          std::to_string(text.size()) + " characters)");
+    return std::nullopt;
+  }
+  if (!luhnValid(text)) {
+    diagnostics.error(node.position(),
+                      "the PAN '" + maskPan(text) + "' fails the Luhn check (last digit wrong?)");
+  }
+  return text;
+}
+
+}  // namespace
+
 std::optional<CardProfile> readCardProfile(const Node& node, Resolver& resolver,
                                            Diagnostics& diagnostics) {
   MappingReader m(node, diagnostics, "card profile");
@@ -482,15 +510,7 @@ std::optional<CardProfile> readCardProfile(const Node& node, Resolver& resolver,
   CardProfile card;
   assign(readNonEmptyString(m.required("id"), diagnostics), card.id);
   assign(readString(m.optional("description"), diagnostics), card.description);
-  if (const Node* pan = m.required("pan")) {
-    if (auto digits = readDigits(pan, diagnostics, 12, 19)) {
-      if (!luhnValid(*digits)) {
-        diagnostics.error(pan->position(), "the PAN " + pan->describe() +
-                                               " fails the Luhn check (last digit wrong?)");
-      }
-      card.pan = *digits;
-    }
-  }
+  if (const Node* pan = m.required("pan")) assign(readPan(*pan, diagnostics), card.pan);
   assign(readDigits(m.optional("psn"), diagnostics, 2, 2), card.psn);
   assign(readDate(m.optional("expiry"), diagnostics), card.expiry);
   assign(readDate(m.optional("effective"), diagnostics), card.effective);

@@ -245,7 +245,7 @@ TEST(ProfilesTest, ReportsEveryMistakeOfACardFileWithItsPosition) {
                        "      rules:\n"
                        "        - {cvm: online_pin, if: terminal_supprts}\n"
                        "    keys: {cvn: visa-19, imk_ac: 0011}\n"),
-            "c.yaml:2:6: error: the PAN '4761739001010011' fails the Luhn check (last digit "
+            "c.yaml:2:6: error: the PAN '476173******0011' fails the Luhn check (last digit "
             "wrong?)\n"
             "c.yaml:5:5: error: missing required key 'label' in card application\n"
             "c.yaml:6:5: error: unknown key 'lable' in card application; did you mean label?\n"
