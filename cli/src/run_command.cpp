@@ -1,6 +1,7 @@
 // posim run SCENARIO... [--report F.json] [--junit F.xml] [--csv F.csv] [--trace F] [--seed N]
 //           [--pcap F]
-//                      [--backend ID|URL] [--shard K/N] [--journal F] [--quiet]
+//                      [--backend ID|URL] [--shard K/N] [--journal F]
+//                      [--durability process|power-loss] [--quiet]
 //
 // Validates every scenario file first (nothing runs when one is invalid: exit 3), runs the
 // selected ones on the virtual clock, writes the reports asked for and prints the summary.
@@ -108,7 +109,12 @@ int runRun(const Args& args, Io& io) {
       "pcap", po::value<std::string>(),
       "write the ISO 8583 TCP exchanges (iso8583 backends) as a pcap capture to this file")(
       "journal", po::value<std::string>(),
-      "keep the terminal journal in this SQLite file (one scenario only; default: in memory)")(
+      "keep the terminal journal in this SQLite file (one scenario only; default: in memory); "
+      "a journal left by a killed run is recovered by the next run on it: its queued reversals "
+      "and advices are sent before the first transaction")(
+      "durability", po::value<std::string>()->default_value("process"),
+      "what a journal commit survives: process (a killed posim; SQLite synchronous=NORMAL) or "
+      "power-loss (also an operating system crash; synchronous=FULL, an fsync per commit)")(
       "quiet,q", "do not print the summary");
   auto parsed = parseOptions(args, options);
   if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
@@ -144,6 +150,12 @@ int runRun(const Args& args, Io& io) {
       return usageError(io, self, "--journal needs exactly one scenario (each run has its own)");
     }
     run_options.journal_path = values["journal"].as<std::string>();
+  }
+  const std::string durability = values["durability"].as<std::string>();
+  if (durability == "power-loss") {
+    run_options.journal_durability = terminal::Durability::kPowerLoss;
+  } else if (durability != "process") {
+    return usageError(io, self, "--durability: '" + durability + "' is not process or power-loss");
   }
 
   // Validate everything before running anything.

@@ -464,7 +464,7 @@ class Runner {
       if (tid.size() < 8) tid.resize(8, '0');
       unit->profile.terminal_id = tid.substr(0, tid.size() - suffix.size()) + suffix;
     }
-    auto journal = terminal::Journal::open(journal_path);
+    auto journal = terminal::Journal::open(journal_path, {options_.journal_durability});
     if (!journal.isOk()) return journal.status();
     unit->journal = std::move(*journal);
     unit->random = std::make_unique<SeededRandom>(seed);

@@ -1,11 +1,17 @@
 // The journal's promise (DESIGN.md §2, DOMAIN.md §4.4): a process killed between "request sent"
-// and "response handled" leaves a reversal that the next process sends, exactly once.
+// and "response handled" leaves a reversal that the next process sends, exactly once. Also: the
+// journal's SQLite settings (WAL, synchronous by durability) and a kill at a named crash point
+// (posim/base/crash_point.h) in a refund. The sweep over every crash point of a whole day, with
+// the real executables, is tests/e2e/crash_kill_test.cpp.
 #include <filesystem>
+#include <string_view>
 
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "posim/base/crash_point.h"
 
 #include "engine_fixture.h"
 
@@ -164,6 +170,83 @@ TEST_F(CrashTest, KilledBeforeTheRequestLeftStillReversesSafely) {
   EXPECT_EQ(counting.reversals, 1);
   EXPECT_EQ(rig.host().account("visa")->balance, yuan("5000.00"));
   EXPECT_TRUE(rig.journal().pending(true)->empty());
+}
+
+TEST_F(CrashTest, FileJournalIsWalWithSynchronousFromTheDurabilityOption) {
+  // synchronous is a per-connection setting: only the journal's own connection can tell.
+  {
+    auto journal = Journal::open(journalPath());  // the default: survives a killed process
+    ASSERT_TRUE(journal.isOk()) << journal.status().toString();
+    EXPECT_EQ(*(*journal)->pragma("journal_mode"), "wal");
+    EXPECT_EQ(*(*journal)->pragma("synchronous"), "1") << "NORMAL";
+  }
+  {
+    auto journal = Journal::open(journalPath(), {Durability::kPowerLoss});
+    ASSERT_TRUE(journal.isOk()) << journal.status().toString();
+    EXPECT_EQ(*(*journal)->pragma("journal_mode"), "wal");
+    EXPECT_EQ(*(*journal)->pragma("synchronous"), "2") << "FULL";
+  }
+  {
+    auto journal = Journal::open(journalPath(), {Durability::kProcessCrash});
+    ASSERT_TRUE(journal.isOk());
+    EXPECT_EQ(*(*journal)->pragma("synchronous"), "1") << "reopened: the option, not the file";
+  }
+  auto journal = Journal::open(journalPath());
+  ASSERT_TRUE(journal.isOk());
+  EXPECT_EQ((*journal)->pragma("synchronous; DROP TABLE meta").status().code(),
+            StatusCode::kInvalidArgument);
+}
+
+// The crash point the child dies at (set before the fork).
+std::string_view g_kill_at;
+
+void killAtPoint(std::string_view name) {
+  if (name == g_kill_at) ::kill(::getpid(), SIGKILL);
+}
+
+TEST_F(CrashTest, RefundKilledAfterTheHostAnsweredIsReversedNotLost) {
+  // The host approves the refund (credits the card, counts it in its batch); the terminal dies
+  // before the answer is on record. Unreversed, the host's batch would hold a credit the
+  // terminal's does not: the refund's armed reversal undoes it on restart, once.
+  const std::string path = journalPath();
+  g_kill_at = "engine.refund.response_received";
+  const int status = runChild([&] {
+    TerminalRig rig(path);
+    auto sale = rig.sale("100.00");
+    ASSERT_TRUE(sale.isOk() && sale->approved);
+    setCrashHook(&killAtPoint);
+    (void)rig.referenced(TransactionType::kRefund, sale->id, "40.00");
+  });
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the child should have been killed";
+  ASSERT_EQ(WTERMSIG(status), SIGKILL);
+
+  TerminalRig rig(path);
+  auto armed = rig.journal().pending(/*include_armed=*/true);
+  ASSERT_TRUE(armed.isOk());
+  ASSERT_EQ(armed->size(), 1u) << "the refund's reversal was armed before it left";
+  EXPECT_EQ(armed->front().request.original->type, TransactionType::kRefund);
+  CountingBackend counting(rig.host());
+  rig.makeEngine(counting);
+  auto sent = rig.engine().recover();
+  ASSERT_TRUE(sent.isOk()) << sent.status().toString();
+  EXPECT_EQ(*sent, 1);
+  EXPECT_EQ(counting.reversals, 1);
+  auto records = rig.journal().transactions();
+  ASSERT_EQ(records->size(), 2u);
+  const TransactionRecord& refund = records->back();
+  EXPECT_EQ(refund.outcome, "interrupted");
+  EXPECT_FALSE(refund.approved);
+  EXPECT_TRUE(refund.reversed);
+  EXPECT_TRUE(records->front().refunded.isZero()) << "the sale was never marked refunded";
+  auto totals = rig.engine().openBatchTotals();
+  ASSERT_TRUE(totals.isOk());
+  EXPECT_EQ(totals->debit_count, 1u);
+  EXPECT_EQ(totals->credit_count, 0u);
+  EXPECT_TRUE(rig.journal().pending(true)->empty());
+  // The sale can still be refunded in full.
+  auto again = rig.referenced(TransactionType::kRefund, records->front().id, "100.00");
+  ASSERT_TRUE(again.isOk());
+  EXPECT_TRUE(again->approved) << again->reason;
 }
 
 }  // namespace

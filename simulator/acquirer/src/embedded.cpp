@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "posim/acquirer/iso8583_mapping.h"
+#include "posim/base/crash_point.h"
 #include "posim/base/pan.h"
 #include "posim/emv/crypto/cryptogram.h"
 #include "posim/emv/crypto/key_derivation.h"
@@ -381,6 +382,20 @@ struct EmbeddedBackend::State {
     return std::any_of(entries->begin(), entries->end(), [&](std::size_t i) {
       return logged(i).type == request.type &&
              epochSeconds(logged(i).transmitted_at) == epochSeconds(request.transmitted_at);
+    });
+  }
+
+  // A repeated advice (0221) is a resend of an advice the host may have applied already, with
+  // the resend's own transmission time, so isDuplicate() does not see it: the terminal, STAN,
+  // type and amount of an applied advice do.
+  bool isRepeatedAdvice(const Request& request) const {
+    if (!request.repeat) return false;
+    const auto* entries = entriesOf(request.terminal_id, request.stan);
+    if (entries == nullptr) return false;
+    return std::any_of(entries->begin(), entries->end(), [&](std::size_t i) {
+      const Entry& e = logged(i);
+      return e.kind == MessageKind::kAdvice && e.type == request.type &&
+             e.amount == request.amount.minorUnits();
     });
   }
 
@@ -880,7 +895,7 @@ struct EmbeddedBackend::State {
     Response response;
     response.response_code = "00";
     response.rrn = retrievalReferenceNumber(request.transmitted_at);
-    if (isDuplicate(request)) {
+    if (isDuplicate(request) || isRepeatedAdvice(request)) {
       response.message = "repeated advice: already applied";
       return response;
     }
@@ -1214,7 +1229,11 @@ Result<Response> EmbeddedBackend::send(const Request& request) {
     s.trace(TraceKind::kIso8583Request, request.transmitted_at.instant, State::describe(request),
             message ? traceBytes(*s.trace_dialect, *message) : Bytes{});
   }
+  // Crash points (posim/base/crash_point.h): the request is in, nothing done; then done and
+  // remembered (in memory), the answer not yet on its way.
+  crashPoint("host.request_received");
   Response response = s.process(request);
+  crashPoint("host.processed");
   response.host_time = s.config.latency.sample(s.latency_random);
   if (s.events != nullptr) {
     s.trace(TraceKind::kIso8583Response, request.transmitted_at.instant + response.host_time,

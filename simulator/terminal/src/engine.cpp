@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "posim/base/bytes.h"
+#include "posim/base/crash_point.h"
 #include "posim/base/pan.h"
 #include "posim/emv/kernel.h"
 #include "posim/emv/tag_dictionary.h"
@@ -89,6 +90,11 @@ class NoChip final : public emv::Icc {
 
 double millisecondsBetween(std::chrono::nanoseconds a, std::chrono::nanoseconds b) {
   return static_cast<double>((b - a).count()) / 1e6;
+}
+
+// Crash points (posim/base/crash_point.h): "engine.<transaction type>.<step>".
+void crashAt(TransactionType type, std::string_view step) {
+  crashPoint("engine", acquirer::transactionTypeName(type), step);
 }
 
 bool reversalAnswered(const std::string& code) {
@@ -238,9 +244,11 @@ Status Engine::sendWithReversal(TransactionRecord& record, Request& request,
   request.transmitted_at = env_.clock->localNow();
   record.went_online = true;
 
-  const bool reversible =
-      record.type != TransactionType::kRefund && record.type != TransactionType::kBalance &&
-      record.type != TransactionType::kEcho && record.type != TransactionType::kSettle;
+  // A refund is reversible too: one the host approved while the terminal died before it had the
+  // answer on record would otherwise stay in the host's batch and not in the terminal's.
+  const bool reversible = record.type != TransactionType::kBalance &&
+                          record.type != TransactionType::kEcho &&
+                          record.type != TransactionType::kSettle;
   if (reversible) {
     PendingMessage armed;
     armed.kind = Kind::kReversal;
@@ -269,6 +277,8 @@ Status Engine::sendWithReversal(TransactionRecord& record, Request& request,
   }
   POSIM_RETURN_IF_ERROR(env_.journal->update(record));
   POSIM_RETURN_IF_ERROR(env_.journal->commit());
+  // The STAN and the armed reversal are on record; nothing has left yet.
+  crashAt(record.type, "request_journaled");
 
   note("send " + std::string(acquirer::transactionTypeName(request.type)) + " stan " +
        request.stan + " " + maskPan(request.pan));
@@ -276,6 +286,8 @@ Status Engine::sendWithReversal(TransactionRecord& record, Request& request,
   Result<Response> answer = env_.backend->send(request);
   const auto after = env_.steady->elapsed();
   record.auth_latency_ms = millisecondsBetween(before, after);
+  // The host may have acted on the request; the journal does not know its answer.
+  crashAt(record.type, "response_received");
 
   if (!answer.isOk()) {
     const Status& s = answer.status();
@@ -293,6 +305,7 @@ Status Engine::sendWithReversal(TransactionRecord& record, Request& request,
       POSIM_RETURN_IF_ERROR(env_.journal->updatePending(*reversal));
       POSIM_RETURN_IF_ERROR(env_.journal->update(record));
       POSIM_RETURN_IF_ERROR(env_.journal->commit());
+      crashAt(record.type, "no_response_journaled");
     }
     note("no valid response: " + s.toString());
     return Status::ok();
@@ -368,6 +381,7 @@ Result<TransactionRecord> Engine::run(const TransactionRequest& request) {
   POSIM_ASSIGN_OR_RETURN(record.invoice_number, env_.journal->nextInvoice());
   POSIM_RETURN_IF_ERROR(env_.journal->insert(record));
   POSIM_RETURN_IF_ERROR(env_.journal->commit());
+  crashAt(record.type, "started");
   note(std::string(acquirer::transactionTypeName(record.type)) + " #" + std::to_string(record.id) +
        " started");
 
@@ -468,6 +482,9 @@ Result<TransactionRecord> Engine::runCardTransaction(const TransactionRequest& r
   }
   env_.clock->advance(config_.timing.completion);
 
+  // The card has given its final answer (second GENERATE AC); the journal does not have it yet.
+  crashAt(record.type, "card_done");
+
   // What the card said.
   record.outcome = outcomeWord(result.outcome);
   if (record.reason.empty() || result.outcome != emv::Outcome::kApprovedOffline) {
@@ -541,6 +558,7 @@ Result<TransactionRecord> Engine::runCardTransaction(const TransactionRequest& r
     POSIM_RETURN_IF_ERROR(env_.journal->addPending(advice));
     POSIM_RETURN_IF_ERROR(env_.journal->update(record));
     POSIM_RETURN_IF_ERROR(env_.journal->commit());
+    crashAt(record.type, "advice_queued");
   } else if (record.approved) {
     if (!record.authorized_at) record.authorized_at = env_.clock->localNow();
     if (record.type == TransactionType::kSale) {
@@ -691,6 +709,7 @@ Result<TransactionRecord> Engine::runReferenced(const TransactionRequest& reques
     POSIM_RETURN_IF_ERROR(env_.journal->update(original));
     POSIM_RETURN_IF_ERROR(env_.journal->update(record));
     POSIM_RETURN_IF_ERROR(env_.journal->commit());
+    crashAt(record.type, "queued");
     POSIM_RETURN_IF_ERROR(sendPending(false));
     POSIM_ASSIGN_OR_RETURN(TransactionRecord after, env_.journal->find(original.id));
     record.approved = after.reversed;
@@ -779,6 +798,7 @@ Result<TransactionRecord> Engine::runSettle(TransactionRecord record) {
   POSIM_ASSIGN_OR_RETURN(std::vector<PendingMessage> left, env_.journal->pending());
   POSIM_ASSIGN_OR_RETURN(acquirer::BatchTotals totals, openBatchTotals());
   record.batch_totals = totals;
+  crashAt(record.type, "totals_computed");
   if (!left.empty()) {
     record.outcome = "refused";
     record.reason =
@@ -801,7 +821,9 @@ Result<TransactionRecord> Engine::runSettle(TransactionRecord record) {
   record.reason = *record.batch_balanced ? "the host's totals agree"
                                          : "the host's totals differ from the terminal's";
   if (record.approved) {
+    crashAt(record.type, "host_accepted");
     POSIM_ASSIGN_OR_RETURN(std::uint32_t next, env_.journal->closeBatch());
+    crashAt(record.type, "batch_closed");
     note("batch " + std::to_string(record.batch_number) + " closed; batch " + std::to_string(next) +
          " open");
   }
@@ -870,6 +892,7 @@ Status Engine::sendPending(bool include_armed) {
       ++message.attempts;
       // The attempt is on record before it leaves.
       POSIM_RETURN_IF_ERROR(env_.journal->updatePending(message));
+      crashPoint("engine", pendingKindName(message.kind), "attempt_journaled");
       note(std::string(pendingKindName(message.kind)) + (request.repeat ? " repeat" : "") +
            " stan " + request.stan + " for #" + std::to_string(message.transaction_id));
       Result<Response> answer = env_.backend->send(request);
@@ -880,6 +903,7 @@ Status Engine::sendPending(bool include_armed) {
         if (answer.status().code() == StatusCode::kUnavailable) break;  // host down: later
         continue;
       }
+      crashPoint("engine", pendingKindName(message.kind), "answered");
       env_.clock->advance(answer->host_time);
       answered = reversalAnswered(answer->response_code);
       message.response_code = answer->response_code;
@@ -922,6 +946,7 @@ Status Engine::sendPending(bool include_armed) {
     POSIM_RETURN_IF_ERROR(env_.journal->updatePending(message));
     POSIM_RETURN_IF_ERROR(env_.journal->update(target));
     POSIM_RETURN_IF_ERROR(env_.journal->commit());
+    crashPoint("engine", pendingKindName(message.kind), "done");
   }
   return Status::ok();
 }
@@ -959,7 +984,16 @@ Status Engine::applySettlement(TransactionRecord& record) {
 Status Engine::loadHolds() {
   if (holds_loaded_) return Status::ok();
   POSIM_ASSIGN_OR_RETURN(std::vector<TransactionRecord> records, env_.journal->transactions());
-  for (const TransactionRecord& r : records) {
+  for (TransactionRecord& r : records) {
+    if (r.outcome.empty()) {
+      // Started by a process that died before its result was on record: it did not happen. A
+      // request it may have sent is undone by the reversal it armed (sendPending).
+      r.approved = false;
+      r.outcome = "interrupted";
+      r.reason = "the terminal stopped before the transaction finished";
+      POSIM_RETURN_IF_ERROR(env_.journal->update(r));
+      continue;
+    }
     if (r.type == TransactionType::kPreauth && r.approved && r.hold_placed_at &&
         !r.hold_released_at && !r.voided && !r.reversed && !r.completed) {
       holds_[r.id] = settlement::holdExpiry(config_.settlement, *r.hold_placed_at);
@@ -991,6 +1025,21 @@ Result<TransactionRecord> Engine::finish(TransactionRecord& record) {
       record.type == TransactionType::kSale || record.type == TransactionType::kPreauth ||
       record.type == TransactionType::kCompletion || record.type == TransactionType::kCancel ||
       record.type == TransactionType::kRefund;
+  // The result, the reversal's resolution and the original's new state: one commit, before the
+  // display or a receipt tells anyone. A terminal killed after telling "APPROVED" would
+  // otherwise reverse, on restart, a sale the customer holds a receipt for.
+  POSIM_RETURN_IF_ERROR(env_.journal->begin());
+  if (resolution_) {
+    POSIM_RETURN_IF_ERROR(env_.journal->updatePending(*resolution_));
+    resolution_.reset();
+  }
+  if (original_update_) {
+    POSIM_RETURN_IF_ERROR(env_.journal->update(*original_update_));
+    original_update_.reset();
+  }
+  POSIM_RETURN_IF_ERROR(env_.journal->update(record));
+  POSIM_RETURN_IF_ERROR(env_.journal->commit());
+  crashAt(record.type, "result_journaled");
   if (record.approved) {
     show("APPROVED", record.authorization_code.empty()
                          ? std::string_view()
@@ -1014,18 +1063,7 @@ Result<TransactionRecord> Engine::finish(TransactionRecord& record) {
       receipts_.push_back(receipt.text);
     }
   }
-  // The result, the reversal's resolution and the original's new state: one commit.
-  POSIM_RETURN_IF_ERROR(env_.journal->begin());
-  if (resolution_) {
-    POSIM_RETURN_IF_ERROR(env_.journal->updatePending(*resolution_));
-    resolution_.reset();
-  }
-  if (original_update_) {
-    POSIM_RETURN_IF_ERROR(env_.journal->update(*original_update_));
-    original_update_.reset();
-  }
-  POSIM_RETURN_IF_ERROR(env_.journal->update(record));
-  POSIM_RETURN_IF_ERROR(env_.journal->commit());
+  crashAt(record.type, "receipt_printed");
   note(std::string(acquirer::transactionTypeName(record.type)) + " #" + std::to_string(record.id) +
        " " + record.outcome + (record.response_code.empty() ? "" : " " + record.response_code));
   record.display = screens_;

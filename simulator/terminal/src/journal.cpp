@@ -1,5 +1,6 @@
 #include "posim/terminal/journal.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -9,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "posim/base/bytes.h"
+#include "posim/base/crash_point.h"
 
 #include "json_text.h"
 #include "stored_money.h"
@@ -393,6 +395,28 @@ Result<std::unique_ptr<Journal>> Journal::open(const std::string& path, JournalO
   return std::unique_ptr<Journal>(new Journal(path, std::move(db)));
 }
 
+Result<std::string> Journal::pragma(std::string_view name) const {
+  const bool word = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+  if (!word) return invalidArgument("journal: '" + std::string(name) + "' is not a PRAGMA name");
+  // Not cached: the SQL is built, and this is read rarely.
+  const std::string sql = "PRAGMA " + std::string(name);
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db_->db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) {
+    return db_->error("journal: " + sql);
+  }
+  std::string value;
+  const int rc = sqlite3_step(stmt);
+  if (rc == SQLITE_ROW) {
+    const unsigned char* p = sqlite3_column_text(stmt, 0);
+    if (p != nullptr) value = reinterpret_cast<const char*>(p);
+  }
+  sqlite3_finalize(stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return db_->error("journal: " + sql);
+  return value;
+}
+
 Status Journal::begin() {
   if (db_->depth++ > 0) return Status::ok();
   Statement stmt(db_->cache, "BEGIN IMMEDIATE");
@@ -406,8 +430,11 @@ Status Journal::begin() {
 Status Journal::commit() {
   if (db_->depth == 0) return failedPrecondition("journal: commit() without begin()");
   if (--db_->depth > 0) return Status::ok();
+  // Killed here, the whole transaction is gone; killed after, all of it is on disk.
+  crashPoint("journal.before_commit");
   Statement stmt(db_->cache, "COMMIT");
   if (!stmt.ok() || stmt.step() != SQLITE_DONE) return stmt.failure("committing");
+  crashPoint("journal.after_commit");
   return Status::ok();
 }
 

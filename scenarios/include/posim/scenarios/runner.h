@@ -23,6 +23,7 @@
 #include "posim/scenarios/scenario.h"
 #include "posim/settlement/arrival.h"
 #include "posim/settlement/metrics.h"
+#include "posim/terminal/journal.h"
 #include "posim/terminal/transaction.h"
 
 namespace posim::scenarios {
@@ -38,6 +39,9 @@ struct RunOptions {
   acquirer::WireTap* wire_tap = nullptr;
   // The journal file; empty: in memory (each run starts with a fresh terminal).
   std::string journal_path;
+  // What a committed journal change survives (journal.h): a killed process (synchronous=NORMAL)
+  // or also a power loss (synchronous=FULL, an fsync per commit).
+  terminal::Durability journal_durability = terminal::Durability::kProcessCrash;
   // Called after each step (or every 1% of a virtual-time load run) with done and total, for
   // progress lines.
   std::function<void(std::size_t done, std::size_t total)> progress;

@@ -134,7 +134,7 @@ class Engine {
   Status sendPending(bool include_armed);
   Status applySettlement(TransactionRecord& record);
   static void clearSettlement(TransactionRecord& record);
-  Status loadHolds();
+  Status loadHolds();  // also closes the transactions a killed process left unfinished
   Status releaseExpiredHolds();
   void show(std::string_view line1, std::string_view line2 = {});
   void note(std::string summary);

@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "posim/acquirer/backend.h"
@@ -96,6 +97,11 @@ class Journal {
   Result<std::vector<PendingMessage>> allPending() const;  // every state, by id
   // Whether pending(include_armed) would return anything (without reading the messages).
   Result<bool> hasPending(bool include_armed = false) const;
+
+  // The value of a PRAGMA on the journal's own connection ("journal_mode": "wal";
+  // "synchronous": "1" NORMAL, "2" FULL): some are per connection, so no other connection can
+  // read them. For diagnostics and tests. InvalidArgument for a name that is not a word.
+  Result<std::string> pragma(std::string_view name) const;
 
   // Several changes as one commit: begin(); ...; commit(). Nested calls are counted.
   Status begin();
