@@ -249,5 +249,57 @@ TEST_F(CrashTest, RefundKilledAfterTheHostAnsweredIsReversedNotLost) {
   EXPECT_TRUE(again->approved) << again->reason;
 }
 
+TEST_F(CrashTest, AnApprovalIsOnRecordBeforeTheReceiptSaysSo) {
+  // Killed once the receipt is printed: the sale is approved in the journal and its reversal
+  // disarmed, so the restart reverses nothing the customer holds a receipt for.
+  const std::string path = journalPath();
+  g_kill_at = "engine.sale.receipt_printed";
+  const int status = runChild([&] {
+    TerminalRig rig(path);
+    setCrashHook(&killAtPoint);
+    (void)rig.sale("100.00");
+  });
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the child should have been killed";
+  TerminalRig rig(path);
+  auto records = rig.journal().transactions();
+  ASSERT_TRUE(records.isOk());
+  ASSERT_EQ(records->size(), 1u);
+  EXPECT_TRUE(records->front().approved);
+  EXPECT_EQ(records->front().outcome, "approved_online");
+  EXPECT_TRUE(rig.journal().pending(/*include_armed=*/true)->empty());
+  CountingBackend counting(rig.host());
+  rig.makeEngine(counting);
+  auto sent = rig.engine().recover();
+  ASSERT_TRUE(sent.isOk());
+  EXPECT_EQ(*sent, 0);
+  EXPECT_EQ(counting.reversals, 0);
+}
+
+TEST_F(CrashTest, KilledAfterTheCardsLastWordTheSaleIsInterruptedAndReversed) {
+  // The host approved and the card gave its final answer, but nothing of it is on record: the
+  // sale did not happen (no receipt was printed), and the request is reversed once.
+  const std::string path = journalPath();
+  g_kill_at = "engine.sale.card_done";
+  const int status = runChild([&] {
+    TerminalRig rig(path);
+    setCrashHook(&killAtPoint);
+    (void)rig.sale("100.00");
+  });
+  ASSERT_TRUE(WIFSIGNALED(status)) << "the child should have been killed";
+  TerminalRig rig(path);
+  CountingBackend counting(rig.host());
+  rig.makeEngine(counting);
+  auto sent = rig.engine().recover();
+  ASSERT_TRUE(sent.isOk());
+  EXPECT_EQ(*sent, 1);
+  EXPECT_EQ(counting.reversals, 1);
+  auto records = rig.journal().transactions();
+  ASSERT_EQ(records->size(), 1u);
+  EXPECT_EQ(records->front().outcome, "interrupted");
+  EXPECT_FALSE(records->front().approved);
+  EXPECT_TRUE(records->front().reversed);
+  EXPECT_TRUE(rig.journal().pending(true)->empty());
+}
+
 }  // namespace
 }  // namespace posim::terminal
