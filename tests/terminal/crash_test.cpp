@@ -301,5 +301,33 @@ TEST_F(CrashTest, KilledAfterTheCardsLastWordTheSaleIsInterruptedAndReversed) {
   EXPECT_TRUE(rig.journal().pending(true)->empty());
 }
 
+TEST_F(CrashTest, TheHostAppliesARepeatedAdviceOnce) {
+  // An advice sent again after a kill (0221) carries its resend's transmission time (DE 7): the
+  // host knows it by terminal, STAN, type and amount and applies it once, answering 00 again.
+  TerminalRig rig;
+  acquirer::EmbeddedBackend& host = rig.host();
+  acquirer::Request advice;
+  advice.type = TransactionType::kSale;
+  advice.kind = acquirer::MessageKind::kAdvice;
+  advice.stan = "000042";
+  advice.terminal_id = "12345678";
+  advice.pan = rig.card("visa").profile().pan;
+  advice.amount = yuan("12.50");
+  advice.batch_number = 1;
+  advice.transmitted_at = rig.clock().localNow();
+  auto first = host.send(advice);
+  ASSERT_TRUE(first.isOk());
+  EXPECT_EQ(first->response_code, "00");
+  EXPECT_EQ(host.account("visa")->balance, yuan("4987.50"));
+
+  advice.repeat = true;
+  rig.clock().advance(std::chrono::hours(1));
+  advice.transmitted_at = rig.clock().localNow();
+  auto again = host.send(advice);
+  ASSERT_TRUE(again.isOk());
+  EXPECT_EQ(again->response_code, "00");
+  EXPECT_EQ(host.account("visa")->balance, yuan("4987.50")) << "applied twice";
+}
+
 }  // namespace
 }  // namespace posim::terminal
