@@ -830,6 +830,28 @@ TEST(Iso8583MappingTest, FormatErrorAnswersWhatCouldBeRead) {
   EXPECT_FALSE(formatErrorResponse(iso87(), no_mti).has_value());
 }
 
+// Found by tests/fuzz (fuzz_host): a partial decode keeps a malformed value as carried, and the
+// format error answer echoing it could not be packed, so the host dropped the connection.
+TEST(Iso8583MappingTest, FormatErrorEchoesOnlyValuesTheDialectCanPack) {
+  Message partial("0200");
+  partial.set(4, "00000000AB00");  // not digits: left out of the answer
+  partial.set(11, "000777");
+  partial.set(41, "TERM0009");
+  auto answer = formatErrorResponse(iso87(), partial);
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_FALSE(answer->has(4));
+  EXPECT_EQ(answer->get(11), "000777");
+  EXPECT_TRUE(packWithMac(iso87(), *answer, std::nullopt).isOk());
+
+  // Without a usable STAN or terminal id there is no one to answer.
+  Message bad_stan = partial;
+  bad_stan.set(11, "00000.");
+  EXPECT_FALSE(formatErrorResponse(iso87(), bad_stan).has_value());
+  Message long_terminal = partial;
+  long_terminal.set(41, "TERMINAL-0009");
+  EXPECT_FALSE(formatErrorResponse(iso87(), long_terminal).has_value());
+}
+
 TEST(Iso8583MappingTest, EchoRequestsPerFlavour) {
   const LocalDateTime now = at("2025-03-14T10:15:10+08:00");
   const Message echo87 = echoRequest(iso87(), "000002", now, "");

@@ -59,6 +59,18 @@ TEST(DurationTest, ParseAndFormat) {
   EXPECT_EQ(formatDuration(std::chrono::duration_cast<Duration>(1500ms)), "1s500ms");
 }
 
+// Found by tests/fuzz (fuzz_expressions): "133323227d72d" overflowed the microsecond count
+// (undefined behaviour) instead of being refused.
+TEST(DurationTest, TooLargeIsOutOfRangeNotOverflow) {
+  EXPECT_EQ(parseDuration("133323227d72d").status().code(), StatusCode::kOutOfRange);
+  EXPECT_EQ(parseDuration("1000000000d").status().code(), StatusCode::kOutOfRange);
+  // Each part fits, the sum does not.
+  EXPECT_EQ(parseDuration("100000000d10000000d").status().code(), StatusCode::kOutOfRange);
+  EXPECT_EQ(*parseDuration("106751991d"), std::chrono::days(106751991));  // the most whole days
+  EXPECT_EQ(parseDuration("106751992d").status().code(), StatusCode::kOutOfRange);
+  EXPECT_EQ(*parseDuration("1000000000us"), std::chrono::seconds(1000));
+}
+
 TEST(TimeOfDayTest, Parse) {
   EXPECT_EQ(*parseTimeOfDay("23:00"), 23 * 3600);
   EXPECT_EQ(*parseTimeOfDay("09:00:30"), 9 * 3600 + 30);

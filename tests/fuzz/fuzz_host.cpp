@@ -32,7 +32,7 @@ void answerMalformed(const posim::iso8583::Dialect& dialect, const Message& part
                      const std::optional<posim::Bytes>& mac_key) {
   const std::optional<Message> answer = posim::acquirer::formatErrorResponse(dialect, partial);
   if (!answer) return;
-  POSIM_FUZZ_CHECK(posim::acquirer::packWithMac(dialect, *answer, mac_key).isOk());
+  POSIM_FUZZ_CHECK_OK(posim::acquirer::packWithMac(dialect, *answer, mac_key).status());
 }
 
 }  // namespace
@@ -82,9 +82,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
   }
   const Message answer = posim::acquirer::responseToMessage(dialect, message, answered);
   const auto packed = posim::acquirer::packWithMac(dialect, answer, mac_key);
-  POSIM_FUZZ_CHECK(packed.isOk());
+  POSIM_FUZZ_CHECK_OK(packed.status());
   // The terminal side reads the answer back.
   const auto back = posim::acquirer::unpackWithMac(dialect, *packed, mac_key);
-  POSIM_FUZZ_CHECK(back.isOk());
+  POSIM_FUZZ_CHECK_OK(back.status());
   return 0;
 }

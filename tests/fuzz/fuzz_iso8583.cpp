@@ -47,7 +47,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* bytes, std::size_t siz
     std::vector<posim::iso8583::FieldLayout> layout;
     posim::Bytes packed;
     const posim::Status status = posim::iso8583::pack(dialect, message, packed, &layout);
-    POSIM_FUZZ_CHECK(status.isOk());
+    POSIM_FUZZ_CHECK_OK(status);
     const posim::iso8583::Unpacked again = posim::iso8583::unpack(dialect, packed);
     POSIM_FUZZ_CHECK(again.ok());
     POSIM_FUZZ_CHECK(again.message == message);

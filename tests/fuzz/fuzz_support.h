@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "posim/base/bytes.h"
+#include "posim/base/status.h"
 
 namespace posim::fuzz {
 
@@ -21,6 +22,16 @@ namespace posim::fuzz {
 
 #define POSIM_FUZZ_CHECK(condition) \
   ((condition) ? static_cast<void>(0) : ::posim::fuzz::fail(__FILE__, __LINE__, #condition))
+
+// A status the code under test promises to be OK; its message is printed when it is not.
+#define POSIM_FUZZ_CHECK_OK(status_expression)                              \
+  do {                                                                      \
+    const ::posim::Status posim_fuzz_status = (status_expression);          \
+    if (!posim_fuzz_status.isOk()) {                                        \
+      std::fprintf(stderr, "%s\n", posim_fuzz_status.toString().c_str());   \
+      ::posim::fuzz::fail(__FILE__, __LINE__, #status_expression " is OK"); \
+    }                                                                       \
+  } while (false)
 
 // Consumes the fuzz input front to back. Every read past the end yields zeros or empty views, so
 // a target never needs to check sizes; done() says whether anything is left.

@@ -104,6 +104,19 @@ TEST(Malformed, NonDigitInNumericFieldIsReportedAndDecodingGoesOn) {
   EXPECT_TRUE(u.message.has(64));
 }
 
+TEST(Malformed, AValueKeptAsCarriedIsOneCheckFieldValueRefuses) {
+  // What unpack() keeps of a malformed field is what pack() would refuse, in the same words.
+  const Dialect& dialect = builtin("iso87-ascii");
+  const Unpacked u = unpack(dialect, patched(preauthRequest(), 36, "0000000005AB"));
+  ASSERT_FALSE(u.ok());
+  const Status status = checkFieldValue(*dialect.field(4), u.message.get(4));
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "field 4: expected 12 digits, got '0000000005AB'");
+  EXPECT_TRUE(checkFieldValue(*dialect.field(4), "000000000500").isOk());
+  EXPECT_FALSE(checkFieldValue(*dialect.field(4), "0000000000500").isOk());  // too long
+  EXPECT_FALSE(checkFieldValue(*dialect.field(11), "00000.").isOk());
+}
+
 TEST(Malformed, SensitiveValuesAreNeverQuoted) {
   // A letter inside the PAN.
   const Unpacked u = unpack(builtin("iso87-ascii"), patched(preauthRequest(), 20, "X"));

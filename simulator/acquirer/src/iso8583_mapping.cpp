@@ -1370,7 +1370,14 @@ Result<Response> responseFromMessage(const Dialect& dialect, const iso8583::Mess
 std::optional<iso8583::Message> formatErrorResponse(const Dialect& dialect,
                                                     const iso8583::Message& partial) {
   const std::string& mti = partial.mti();
-  if (!isRequestOrAdvice(mti) || !partial.has(kDe11Stan) || !partial.has(kDe41TerminalId)) {
+  // A partial decode keeps malformed values as carried: only values the dialect can pack again
+  // are echoed, and without a usable STAN and terminal id there is nobody to answer.
+  const auto echoable = [&](int field) {
+    const iso8583::FieldSpec* spec = dialect.field(field);
+    return spec != nullptr && partial.has(field) &&
+           iso8583::checkFieldValue(*spec, partial.get(field)).isOk();
+  };
+  if (!isRequestOrAdvice(mti) || !echoable(kDe11Stan) || !echoable(kDe41TerminalId)) {
     return std::nullopt;
   }
   Message out(responseMtiOf(mti));
@@ -1379,9 +1386,7 @@ std::optional<iso8583::Message> formatErrorResponse(const Dialect& dialect,
                         kDe11Stan,          kDe41TerminalId, kDe42MerchantId,
                         kDe49Currency};
   for (int field : echoed) {
-    if (partial.has(field) && dialect.field(field)) {
-      out.set(field, std::string(partial.get(field)));
-    }
+    if (echoable(field)) out.set(field, std::string(partial.get(field)));
   }
   if (dialect.field(kDe39ResponseCode)) {
     out.set(kDe39ResponseCode, dialect.flavour == Flavour::kIso93 ? "904" : "30");

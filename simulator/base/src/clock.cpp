@@ -1,6 +1,7 @@
 #include "posim/base/clock.h"
 
 #include <cstdlib>
+#include <limits>
 #include <thread>
 
 #include "posim/base/bytes.h"
@@ -178,23 +179,30 @@ Result<Duration> parseDuration(std::string_view text) {
     const std::size_t unit_start = i;
     while (i < text.size() && text[i] >= 'a' && text[i] <= 'z') ++i;
     unit = text.substr(unit_start, i - unit_start);
+    std::int64_t unit_us = 0;
     if (unit == "us") {
-      total += microseconds{n};
+      unit_us = 1;
     } else if (unit == "ms") {
-      total += std::chrono::milliseconds{n};
+      unit_us = 1'000;
     } else if (unit == "s") {
-      total += seconds{n};
+      unit_us = 1'000'000;
     } else if (unit == "m") {
-      total += minutes{n};
+      unit_us = 60'000'000;
     } else if (unit == "h") {
-      total += hours{n};
+      unit_us = 3'600'000'000;
     } else if (unit == "d") {
-      total += days{n};
+      unit_us = 86'400'000'000;
     } else {
       return invalidArgument("duration \"" + std::string(text) + "\": unit '" + std::string(unit) +
                              "' at position " + std::to_string(unit_start) +
                              " is not one of us, ms, s, m, h, d");
     }
+    // A billion days, or a sum of many parts, would overflow the microsecond count.
+    const std::int64_t max_us = std::numeric_limits<std::int64_t>::max();
+    if (n > max_us / unit_us || n * unit_us > max_us - total.count()) {
+      return outOfRange("duration \"" + std::string(text) + "\" too large");
+    }
+    total += microseconds{n * unit_us};
   }
   return total;
 }

@@ -754,6 +754,12 @@ Status pack(const Dialect& dialect, const Message& message, Bytes& out,
   return Status::ok();
 }
 
+Status checkFieldValue(const FieldSpec& spec, std::string_view value) {
+  Bytes scratch;
+  std::size_t prefix_size = 0;
+  return packField(spec, value, scratch, &prefix_size);
+}
+
 Result<Bytes> pack(const Dialect& dialect, const Message& message) {
   Bytes out;
   POSIM_RETURN_IF_ERROR(pack(dialect, message, out));

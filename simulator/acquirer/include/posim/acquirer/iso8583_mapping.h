@@ -55,7 +55,8 @@ iso8583::Message responseToMessage(const iso8583::Dialect& dialect,
                                    const Response& response);
 
 // Host side: the "30 format error" answer to a message that could not be understood, when
-// enough of it (MTI, DE 11, DE 41) was decoded to answer at all.
+// enough of it (MTI, DE 11, DE 41, with values the dialect accepts) was decoded to answer at
+// all. Only values the dialect can pack are echoed, so the answer always packs.
 std::optional<iso8583::Message> formatErrorResponse(const iso8583::Dialect& dialect,
                                                     const iso8583::Message& partial);
 

@@ -62,6 +62,11 @@ Status pack(const Dialect& dialect, const Message& message, Bytes& out,
             std::vector<FieldLayout>* layout = nullptr);
 Result<Bytes> pack(const Dialect& dialect, const Message& message);
 
+// Whether pack() accepts `value` for the field `spec` describes: OK, or the InvalidArgument
+// pack() would give ("field 11: expected 6 digits, got '00000.'"). unpack() keeps a malformed
+// value as carried (with a diagnostic), so a value taken from a partial decode can fail this.
+Status checkFieldValue(const FieldSpec& spec, std::string_view value);
+
 Unpacked unpack(const Dialect& dialect, ByteView data);
 // unpack() for callers that only want a whole message: the first diagnostic as a Malformed
 // status ("field 55 at byte 84: ...").
