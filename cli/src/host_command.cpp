@@ -1,12 +1,20 @@
 // posim host [--listen 127.0.0.1:8583] [--dialect NAME|FILE] [--framing NAME] [--config F]
 //            [--seed N] [--mac-key HEX] [--tls-cert F --tls-key F [--tls-ca F]]
-//            [--fault SPEC]... [--pcap F] [--quiet]
+//            [--fault SPEC]... [--pcap F] [--quiet] [--idle-timeout D] [--frame-timeout D]
+//            [--max-connections N] [--max-message-size N]
 //
 // The embedded acquirer and issuer behind an ISO 8583 TCP server (DESIGN.md §4), until SIGINT
 // or SIGTERM. Prints one line "posim host: listening on ADDR:PORT (dialect D, framing F)" on
 // stdout once bound, and one line per request (masked PAN) on stderr unless --quiet.
 // Exit 0 after a signal, 2 usage, 3 invalid configuration (scenario, dialect, TLS files), 4
 // when it cannot listen.
+//
+// Hostile clients (docs/reliability.md): a connection that sends no complete frame for
+// --idle-timeout (default 5m) closes, a frame must complete within --frame-timeout (default
+// 10s), at most --max-connections (default 4096) are served at once (the least active one is
+// evicted for a new one), and a length prefix above --max-message-size closes the connection
+// before any buffer grows. The soft limit of open files is raised to the hard limit at start so
+// thousands of sockets fit.
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -14,6 +22,8 @@
 #include <ostream>
 #include <string>
 #include <vector>
+
+#include <sys/resource.h>
 
 #include "posim/acquirer/embedded.h"
 #include "posim/acquirer/iso8583_transport.h"
@@ -75,6 +85,27 @@ Result<ListenAddress> parseListen(const std::string& text) {
   return out;
 }
 
+// Raises the soft RLIMIT_NOFILE to the hard limit (a default soft limit of 1024 would make the
+// host refuse connections long before --max-connections). Returns the soft limit in force.
+rlim_t raiseOpenFileLimit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) return raised.rlim_cur;
+  }
+  return limit.rlim_cur;
+}
+
+Result<std::chrono::milliseconds> durationOption(const po::variables_map& values,
+                                                 const char* name) {
+  auto d = parseDuration(values[name].as<std::string>());
+  if (!d.isOk()) return invalidArgument(std::string("--") + name + ": " + d.status().message());
+  if (d->count() < 0) return invalidArgument(std::string("--") + name + ": negative");
+  return std::chrono::duration_cast<std::chrono::milliseconds>(*d);
+}
+
 }  // namespace
 
 int runHost(const Args& args, Io& io) {
@@ -105,6 +136,14 @@ int runHost(const Args& args, Io& io) {
       "pcap", po::value<std::string>(),
       "write the traffic to a pcap file (read it with: tshark -r F -d tcp.port==PORT,iso8583 "
       "-o 'iso8583.len_endian:Big endian' -o 'iso8583.binencode:Bin data not encoded' -V)")(
+      "idle-timeout", po::value<std::string>()->default_value("5m"),
+      "close a connection that sends no complete message for this long (0s: never)")(
+      "frame-timeout", po::value<std::string>()->default_value("10s"),
+      "close a connection whose started message is not complete within this (0s: never)")(
+      "max-connections", po::value<std::size_t>()->default_value(4096),
+      "connections served at once; a new one beyond evicts the least active")(
+      "max-message-size", po::value<std::size_t>()->default_value(8192),
+      "largest message (bytes after the length prefix); a larger one closes the connection")(
       "quiet,q", "do not log requests on stderr");
   auto parsed = parseOptions(args, options);
   if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
@@ -129,6 +168,18 @@ int runHost(const Args& args, Io& io) {
                       "--framing: '" + framing + "' is not one of binary2, ascii4, bcd2, none");
   }
   host.framing = *framing_value;
+  auto idle_timeout = durationOption(values, "idle-timeout");
+  if (!idle_timeout.isOk()) return usageError(io, self, idle_timeout.status().message());
+  host.idle_timeout = *idle_timeout;
+  auto frame_timeout = durationOption(values, "frame-timeout");
+  if (!frame_timeout.isOk()) return usageError(io, self, frame_timeout.status().message());
+  host.frame_timeout = *frame_timeout;
+  host.max_connections = values["max-connections"].as<std::size_t>();
+  host.max_message_size = values["max-message-size"].as<std::size_t>();
+  if (host.max_connections == 0) return usageError(io, self, "--max-connections: at least 1");
+  if (host.max_message_size < 16 || host.max_message_size > 65535) {
+    return usageError(io, self, "--max-message-size: between 16 and 65535 bytes");
+  }
   auto mac_key = optionalHexOption(*parsed, "mac-key");
   if (!mac_key.isOk()) return usageError(io, self, mac_key.status().message());
   if (*mac_key && (*mac_key)->size() != 16) {
@@ -157,7 +208,12 @@ int runHost(const Args& args, Io& io) {
   const std::string dialect_name = values["dialect"].as<std::string>();
   auto dialect = scenarios::resolveDialect(dialect_name);
   if (!dialect.isOk()) {
-    io.err << "posim: --dialect: " << dialect.status().message() << "\n";
+    if (dialect.status().code() == StatusCode::kMalformed) {
+      // The file's diagnostics, one file:line:column line each, as for --config.
+      io.err << dialect.status().message() << "\nposim: --dialect: invalid dialect file\n";
+    } else {
+      io.err << "posim: --dialect: " << dialect.status().message() << "\n";
+    }
     return kExitInvalidInput;
   }
   host.dialect = *dialect;
@@ -194,6 +250,14 @@ int runHost(const Args& args, Io& io) {
   HostLogSink log(io.err);
   // Quiet: no sink at all, so the host does not even build the text of each event.
   EventSink* events = quiet ? nullptr : &log;
+  // Each connection is a descriptor; a few are the process's own (files, pcap, the listener).
+  const rlim_t open_files = raiseOpenFileLimit();
+  if (open_files != 0 && open_files != RLIM_INFINITY && open_files < host.max_connections + 64 &&
+      !quiet) {
+    io.err << "posim host: note: the open file limit (" << open_files
+           << ") is below --max-connections " << host.max_connections
+           << "; connections beyond it evict idle ones" << std::endl;
+  }
   const RealSteadyClock steady;
   const std::string dialect_id = host.dialect->id;
   auto backend = std::make_unique<acquirer::EmbeddedBackend>(std::move(issuer), random, nullptr);

@@ -49,9 +49,18 @@ class LineIndex {
     if (l == 0 && text_.substr(0, 3) == "\xEF\xBB\xBF") start = 3;
     const std::size_t end = std::min(text_.size(), start + static_cast<std::size_t>(byte_column));
     int column = 1;
+    // Nodes come in text order: go on from the previous node of the same line, so a line of a
+    // million flow items costs a million steps, not a million squared.
+    if (cached_line_ == l && cached_end_ >= start && cached_end_ <= end) {
+      start = cached_end_;
+      column = cached_column_;
+    }
     for (std::size_t i = start; i < end; ++i) {
       if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;
     }
+    cached_line_ = l;
+    cached_end_ = end;
+    cached_column_ = column;
     return {line + 1, column};
   }
 
@@ -69,6 +78,10 @@ class LineIndex {
  private:
   std::string_view text_;
   std::vector<std::size_t> starts_;
+  // The last position() asked for: its line, the byte it ended at and its column there.
+  mutable std::size_t cached_line_ = std::numeric_limits<std::size_t>::max();
+  mutable std::size_t cached_end_ = 0;
+  mutable int cached_column_ = 1;
 };
 
 // The offset of the first byte that makes `text` invalid UTF-8 (overlong forms, surrogates and

@@ -3,6 +3,8 @@
 // Nothing thrown by Asio, OpenSSL or the backend leaves a handler.
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <condition_variable>
 #include <csignal>
 #include <deque>
@@ -38,11 +40,25 @@ using boost::system::error_code;
 constexpr std::string_view kSource = "host";
 // Bytes asked for per read: a few typical messages (a chip sale request is about 400 bytes).
 constexpr std::size_t kReadChunk = 4096;
+constexpr std::size_t kDefaultMaxConnections = 4096;
+// Answers waiting to be written to one connection before the host stops reading from it: a
+// client that sends and never reads cannot grow the host's memory.
+constexpr std::size_t kMaxQueuedAnswers = 64;
+// Notes about rejected input per second of the clock; a hostile client could cause thousands.
+constexpr int kNotesPerSecond = 20;
+// accept() without a free file descriptor and nothing to evict: wait this long, then retry.
+constexpr std::chrono::milliseconds kAcceptRetry{100};
 
 struct HostConnection : net::TcpOrTlsStream {
   std::uint64_t id = 0;
   std::unique_ptr<asio::steady_timer> idle_timer;
+  // Armed while part of a frame waits for the rest; frame_deadline tells a stale expiry apart.
+  std::unique_ptr<asio::steady_timer> frame_timer;
+  std::uint64_t frame_deadline = 0;
   bool open = true;
+  bool read_paused = false;    // too many answers wait to be written
+  std::uint64_t frames = 0;    // complete frames received
+  std::uint64_t activity = 0;  // host-wide sequence number of the accept or the last frame
   std::string local_address;
   std::uint16_t local_port = 0;
   std::string remote_address;
@@ -197,6 +213,7 @@ struct Iso8583Host::Impl {
         io(1),
         work(asio::make_work_guard(io)),
         acceptor(io),
+        accept_timer(io),
         signals(io),
         fault_counts(options.faults.size(), 0),
         reference_time(options.reference_time) {}
@@ -211,6 +228,7 @@ struct Iso8583Host::Impl {
   asio::executor_work_guard<asio::io_context::executor_type> work;
   std::unique_ptr<asio::ssl::context> tls_context;
   tcp::acceptor acceptor;
+  asio::steady_timer accept_timer;
   asio::signal_set signals;
   std::thread thread;
   std::uint16_t bound_port = 0;
@@ -219,6 +237,11 @@ struct Iso8583Host::Impl {
   // Network thread only.
   std::set<std::shared_ptr<HostConnection>> connections;
   std::uint64_t next_connection_id = 1;
+  std::uint64_t activity_counter = 0;
+  std::uint64_t frame_deadlines = 0;
+  std::chrono::nanoseconds notes_window{0};
+  int notes_in_window = 0;
+  std::uint64_t notes_left_out = 0;
   std::vector<std::uint32_t> fault_counts;
   LocalDateTime reference_time;
 
@@ -240,6 +263,29 @@ struct Iso8583Host::Impl {
     event.summary = std::move(summary);
     std::lock_guard lock(events_mutex);
     events->onEvent(event);
+  }
+
+  // A note about input the host rejects (a malformed message, a closed or evicted connection):
+  // rate-limited, since every hostile connection or frame could cause one.
+  void rejection(std::string summary) {
+    if (events == nullptr) return;
+    if (clock != nullptr) {
+      const std::chrono::nanoseconds now = clock->elapsed();
+      if (now - notes_window >= std::chrono::seconds(1)) {
+        notes_window = now;
+        notes_in_window = 0;
+      }
+      if (notes_in_window >= kNotesPerSecond) {
+        ++notes_left_out;
+        return;
+      }
+      ++notes_in_window;
+    }
+    if (notes_left_out > 0) {
+      summary += " (" + std::to_string(notes_left_out) + " similar note(s) left out before this)";
+      notes_left_out = 0;
+    }
+    report(TraceKind::kNote, std::move(summary));
   }
 
   void wire(const HostConnection& c, bool outbound, ByteView bytes) {
@@ -268,25 +314,69 @@ struct Iso8583Host::Impl {
     asio::post(io, [this] {
       error_code ignored;
       acceptor.close(ignored);
+      accept_timer.cancel();
       signals.cancel(ignored);
       auto open = connections;
       for (const auto& c : open) close(c, "host stopping", false);
+      if (notes_left_out > 0) {
+        report(TraceKind::kNote, std::to_string(notes_left_out) + " note(s) left out (rate limit)");
+        notes_left_out = 0;
+      }
     });
     state_changed.notify_all();
   }
 
   // --- accepting -------------------------------------------------------------------------
 
+  std::size_t maxConnections() const {
+    return options.max_connections == 0 ? kDefaultMaxConnections : options.max_connections;
+  }
+
+  static bool outOfDescriptors(const error_code& ec) {
+    return ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space ||
+           ec == asio::error::no_memory ||
+           ec == error_code(ENFILE, boost::system::system_category());
+  }
+
+  // Closes the connection least worth keeping: the oldest that never sent a complete frame, else
+  // the one whose last frame is oldest. False when there is none.
+  bool evictOne(const std::string& why) {
+    std::shared_ptr<HostConnection> victim;
+    for (const auto& c : connections) {
+      if (!victim || std::make_pair(c->frames > 0, c->activity) <
+                         std::make_pair(victim->frames > 0, victim->activity)) {
+        victim = c;
+      }
+    }
+    if (!victim) return false;
+    close(victim, "evicted: " + why, true);
+    return true;
+  }
+
   void accept() {
     acceptor.async_accept([this](const error_code& ec, tcp::socket socket) {
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) return;
-        report(TraceKind::kNote, "accept failed: " + ec.message());
+        rejection("accept failed: " + ec.message());
+        // Out of descriptors, the pending connection stays in the backlog and accept() fails
+        // again at once: free a descriptor, or wait, rather than spin.
+        if (outOfDescriptors(ec) &&
+            !evictOne("no file descriptor left for a new connection (" + ec.message() + ")")) {
+          accept_timer.expires_after(kAcceptRetry);
+          accept_timer.async_wait([this](const error_code& wait_ec) {
+            if (!wait_ec && acceptor.is_open()) accept();
+          });
+          return;
+        }
         accept();
         return;
       }
+      if (connections.size() >= maxConnections()) {
+        evictOne(std::to_string(connections.size()) + " connections open, the limit");
+      }
       auto c = std::make_shared<HostConnection>();
       c->id = next_connection_id++;
+      c->activity = ++activity_counter;
       error_code ep_ec;
       const auto local = socket.local_endpoint(ep_ec);
       const auto remote = socket.remote_endpoint(ep_ec);
@@ -322,9 +412,10 @@ struct Iso8583Host::Impl {
     if (!c->open) return;
     c->open = false;
     // Reported before the socket closes, so whoever sees the close finds the reason logged.
-    if (tell) report(TraceKind::kNote, "connection from " + c->peer() + " closed: " + reason);
+    if (tell) rejection("connection from " + c->peer() + " closed: " + reason);
     error_code ignored;
     if (c->idle_timer) c->idle_timer->cancel();
+    if (c->frame_timer) c->frame_timer->cancel();
     c->socket().shutdown(tcp::socket::shutdown_both, ignored);
     c->socket().close(ignored);
     connections.erase(c);
@@ -340,10 +431,39 @@ struct Iso8583Host::Impl {
     });
   }
 
+  // Starts the deadline of the partial frame at the front of the inbox (again when `restart`,
+  // i.e. a new frame began), or ends it when the inbox is empty.
+  void trackPartialFrame(const std::shared_ptr<HostConnection>& c, bool restart) {
+    if (options.frame_timeout.count() <= 0) return;
+    if (c->inbox_used == 0) {
+      if (c->frame_deadline != 0) {
+        c->frame_deadline = 0;
+        c->frame_timer->cancel();
+      }
+      return;
+    }
+    if (c->frame_deadline != 0 && !restart) return;
+    if (!c->frame_timer) c->frame_timer = std::make_unique<asio::steady_timer>(io);
+    const std::uint64_t deadline = ++frame_deadlines;
+    c->frame_deadline = deadline;
+    c->frame_timer->expires_after(options.frame_timeout);
+    c->frame_timer->async_wait([this, c, deadline](const error_code& ec) {
+      if (ec || c->frame_deadline != deadline) return;
+      close(c,
+            "frame incomplete after " + std::to_string(options.frame_timeout.count()) + " ms (" +
+                std::to_string(c->inbox_used) + " byte(s) received)",
+            true);
+    });
+  }
+
   // --- reading ---------------------------------------------------------------------------
 
   void readNext(const std::shared_ptr<HostConnection>& c) {
     if (!c->open) return;
+    if (c->writes.size() >= kMaxQueuedAnswers) {
+      c->read_paused = true;  // writeFront() reads again once the client takes its answers
+      return;
+    }
     if (options.framing == iso8583::Framing::kNone) {
       c->inbox.resize(options.max_message_size);
       c->asyncReadSome(asio::buffer(c->inbox), [this, c](const error_code& ec, std::size_t n) {
@@ -417,6 +537,9 @@ struct Iso8583Host::Impl {
                 c->inbox.begin() + static_cast<std::ptrdiff_t>(c->inbox_used), c->inbox.begin());
       c->inbox_used -= at;
     }
+    trackPartialFrame(c, at > 0);
+    // A large buffer was for one large frame; do not keep it for an idle connection.
+    if (c->inbox_used == 0 && c->inbox.size() > kReadChunk) Bytes().swap(c->inbox);
     return true;
   }
 
@@ -427,6 +550,8 @@ struct Iso8583Host::Impl {
 
   void guardedFrame(const std::shared_ptr<HostConnection>& c, ByteView framed, ByteView body) {
     try {
+      ++c->frames;
+      c->activity = ++activity_counter;
       armIdle(c);
       onFrame(c, framed, body);
     } catch (const std::exception& e) {
@@ -477,7 +602,7 @@ struct Iso8583Host::Impl {
 
   void answerMalformed(const std::shared_ptr<HostConnection>& c, const iso8583::Message& partial,
                        const std::string& reason) {
-    report(TraceKind::kNote, "malformed message from " + c->peer() + ": " + reason);
+    rejection("malformed message from " + c->peer() + ": " + reason);
     std::optional<iso8583::Message> answer;
     try {
       answer = formatErrorResponse(*options.dialect, partial);
@@ -658,6 +783,10 @@ struct Iso8583Host::Impl {
         return;
       }
       c->writes.pop_front();
+      if (c->read_paused && c->writes.size() <= kMaxQueuedAnswers / 2) {
+        c->read_paused = false;
+        readNext(c);
+      }
       writeFront(c);
     });
   }

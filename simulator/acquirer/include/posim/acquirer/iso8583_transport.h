@@ -142,7 +142,16 @@ struct HostOptions {
   TlsOptions tls;
   std::vector<HostFaultRule> faults;
   std::chrono::milliseconds idle_timeout{0};  // 0: connections may idle forever
-  std::size_t max_message_size = 8192;        // a larger frame closes the connection
+  // Once the first byte of a frame is in, the whole frame must be within this, else the
+  // connection closes (a client trickling a frame byte by byte holds no connection for long).
+  // 0: no deadline.
+  std::chrono::milliseconds frame_timeout{10000};
+  // Connections served at once (0: the default, 4096). A connection beyond it evicts one: the
+  // oldest that never sent a complete frame, else the one whose last frame is oldest, so a crowd
+  // of silent connections cannot lock out clients that talk.
+  std::size_t max_connections = 4096;
+  // A larger frame closes the connection; the length prefix is checked before any buffer grows.
+  std::size_t max_message_size = 8192;
   // The host's idea of "now" for the year of DE 7 (see requestFromMessage): the latest
   // transmission time seen, starting here.
   LocalDateTime reference_time;
@@ -153,7 +162,11 @@ struct HostOptions {
 // without the backend; fault rules apply to every message they match. Requests are handled one at a
 // time against the backend (it is not thread-safe). A malformed message is answered 30 when it can
 // be, else its connection is closed; either way the reason goes to `events`
-// (TraceKind::kIso8583Response / kNote, source "host").
+// (TraceKind::kIso8583Response / kNote, source "host"). Such notes (malformed messages, closed
+// and evicted connections) are limited to 20 per second of `clock`; the next note that gets
+// through says how many were left out. A client that does not read its answers stops being read
+// (at most 64 answers wait per connection). accept() failing for want of file descriptors
+// (EMFILE, ENFILE) retries after 100 ms instead of spinning.
 class Iso8583Host {
  public:
   // Binds, listens and starts serving. Errors: Unavailable when the address cannot be bound;

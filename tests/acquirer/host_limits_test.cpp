@@ -1,0 +1,246 @@
+// The limits that keep `posim host` serving under hostile clients: the connection cap (a new
+// connection evicts a silent one, never one that talks), the frame deadline (a frame trickled
+// byte by byte closes its connection) and the rate limit on rejection notes.
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "posim/acquirer/iso8583_mapping.h"
+#include "posim/acquirer/iso8583_transport.h"
+#include "posim/iso8583/codec.h"
+#include "posim/iso8583/framing.h"
+#include "posim/scenarios/dialect_files.h"
+
+#include "acquirer_test_support.h"
+
+namespace posim::acquirer {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::at;
+using testing::issuerConfig;
+using testing::kStart;
+using testing::visaPan;
+
+class Notes final : public EventSink {
+ public:
+  void onEvent(const TraceEvent& event) override {
+    std::lock_guard lock(mutex_);
+    notes_.push_back(event.summary);
+  }
+  std::size_t count(std::string_view text) const {
+    std::lock_guard lock(mutex_);
+    std::size_t n = 0;
+    for (const auto& s : notes_) n += s.find(text) != std::string::npos ? 1u : 0u;
+    return n;
+  }
+  std::string all() const {
+    std::lock_guard lock(mutex_);
+    std::string out;
+    for (const auto& s : notes_) out += s + "\n";
+    return out;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::string> notes_;
+};
+
+// A client socket with a receive timeout, so a missing answer fails instead of hanging.
+class Client {
+ public:
+  explicit Client(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+    const int one = 1;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    timeval timeout{10, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    // A host that stopped reading makes a write fail after this instead of blocking the test.
+    timeval send_timeout{2, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
+  }
+  ~Client() { ::close(fd_); }
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  bool connected() const { return connected_; }
+  bool write(const Bytes& bytes) {
+    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
+           static_cast<ssize_t>(bytes.size());
+  }
+  // The body of the next binary2 frame, or nullopt when the host closed the connection.
+  std::optional<Bytes> read() {
+    Bytes prefix = readExactly(2);
+    if (prefix.size() != 2) return std::nullopt;
+    Bytes body = readExactly(static_cast<std::size_t>(prefix[0] << 8 | prefix[1]));
+    return body;
+  }
+  // True when the host closed the connection (end of stream before the timeout).
+  bool closedByHost() {
+    std::uint8_t byte = 0;
+    return ::recv(fd_, &byte, 1, 0) == 0;
+  }
+
+ private:
+  Bytes readExactly(std::size_t n) {
+    Bytes out(n);
+    std::size_t got = 0;
+    while (got < n) {
+      const ssize_t r = ::recv(fd_, out.data() + got, n - got, 0);
+      if (r <= 0) break;
+      got += static_cast<std::size_t>(r);
+    }
+    out.resize(got);
+    return out;
+  }
+
+  int fd_;
+  bool connected_ = false;
+};
+
+class HostLimitsTest : public ::testing::Test {
+ protected:
+  void start(HostOptions options, const SteadyClock* clock = nullptr) {
+    auto dialect = scenarios::resolveDialect("iso87-ascii");
+    ASSERT_TRUE(dialect.isOk()) << dialect.status().toString();
+    dialect_ = *dialect;
+    options.listen_port = 0;
+    options.dialect = dialect_;
+    options.reference_time = at(kStart);
+    auto host = Iso8583Host::start(
+        std::move(options), std::make_unique<EmbeddedBackend>(issuerConfig(), random_, nullptr),
+        &notes_, nullptr, clock != nullptr ? clock : &steady_);
+    ASSERT_TRUE(host.isOk()) << host.status().toString();
+    host_ = std::move(host).value();
+  }
+
+  Bytes framedSale(int stan) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%06d", stan);
+    const Request sale = testing::request(TransactionType::kSale, visaPan(), 1000, text,
+                                          testing::plus(at(kStart), std::chrono::seconds(stan)));
+    auto message = requestToMessage(*dialect_, sale);
+    EXPECT_TRUE(message.isOk()) << message.status().toString();
+    auto packed = iso8583::pack(*dialect_, *message);
+    EXPECT_TRUE(packed.isOk()) << packed.status().toString();
+    auto framed = iso8583::frame(iso8583::Framing::kBinary2, *packed);
+    return framed.valueOr(Bytes{});
+  }
+
+  // Sends a sale and returns the answer's response code ("" when the connection ended).
+  std::string sale(Client& client, int stan) {
+    if (!client.write(framedSale(stan))) return "";
+    auto answer = client.read();
+    if (!answer) return "";
+    auto message = iso8583::unpackMessage(*dialect_, *answer);
+    return message.isOk() ? std::string(message->get(39)) : "(undecodable)";
+  }
+
+  std::shared_ptr<const iso8583::Dialect> dialect_;
+  RealSteadyClock steady_;
+  SeededRandom random_{5};
+  Notes notes_;
+  std::unique_ptr<Iso8583Host> host_;
+};
+
+TEST_F(HostLimitsTest, ANewConnectionAtTheCapEvictsTheOldestSilentOne) {
+  HostOptions options;
+  options.max_connections = 3;
+  start(options);
+  Client talker(host_->port());
+  ASSERT_EQ(sale(talker, 1), "00");
+  Client silent1(host_->port());
+  Client silent2(host_->port());
+  ASSERT_TRUE(silent1.connected() && silent2.connected());
+  // Let the host accept both before the fourth arrives.
+  std::this_thread::sleep_for(100ms);
+  Client newcomer(host_->port());
+  EXPECT_EQ(sale(newcomer, 2), "00");
+  EXPECT_TRUE(silent1.closedByHost());
+  // The connection that talked was kept.
+  EXPECT_EQ(sale(talker, 3), "00");
+  EXPECT_EQ(notes_.count("evicted: 3 connections open, the limit"), 1u) << notes_.all();
+}
+
+TEST_F(HostLimitsTest, AFrameNotCompleteInTimeClosesItsConnection) {
+  HostOptions options;
+  options.frame_timeout = 300ms;
+  start(options);
+  Client slow(host_->port());
+  const Bytes frame = framedSale(1);
+  // The prefix and a few bytes, then one byte at a time, slower than the deadline allows.
+  ASSERT_TRUE(slow.write(Bytes(frame.begin(), frame.begin() + 6)));
+  bool closed = false;
+  for (std::size_t i = 6; i < frame.size() && !closed; ++i) {
+    std::this_thread::sleep_for(50ms);
+    closed = !slow.write(Bytes{frame[i]});
+  }
+  EXPECT_TRUE(slow.closedByHost());
+  EXPECT_EQ(notes_.count("closed: frame incomplete after 300 ms"), 1u) << notes_.all();
+  // Other connections are served as before.
+  Client good(host_->port());
+  EXPECT_EQ(sale(good, 2), "00");
+}
+
+TEST_F(HostLimitsTest, AFrameSplitButCompleteInTimeIsAnswered) {
+  HostOptions options;
+  options.frame_timeout = 2000ms;
+  start(options);
+  Client client(host_->port());
+  const Bytes frame = framedSale(1);
+  const auto half = frame.begin() + static_cast<std::ptrdiff_t>(frame.size() / 2);
+  ASSERT_TRUE(client.write(Bytes(frame.begin(), half)));
+  std::this_thread::sleep_for(100ms);
+  ASSERT_TRUE(client.write(Bytes(half, frame.end())));
+  auto answer = client.read();
+  ASSERT_TRUE(answer.has_value());
+  EXPECT_EQ(notes_.count("frame incomplete"), 0u) << notes_.all();
+}
+
+TEST_F(HostLimitsTest, RejectionNotesAreRateLimited) {
+  // A clock that does not move: every note falls in one second, so at most 20 get through.
+  ManualSteadyClock frozen;
+  HostOptions options;
+  start(options, &frozen);
+  for (int i = 0; i < 60; ++i) {
+    Client garbage(host_->port());
+    ASSERT_TRUE(garbage.write(hexBytes("FFFF00")));
+    EXPECT_TRUE(garbage.closedByHost());
+  }
+  EXPECT_EQ(notes_.count("exceeds the limit"), 20u) << notes_.all();
+  host_.reset();
+  EXPECT_EQ(notes_.count("40 note(s) left out (rate limit)"), 1u) << notes_.all();
+}
+
+TEST_F(HostLimitsTest, AClientThatNeverReadsDoesNotStopOthers) {
+  start(HostOptions{});
+  Client flooder(host_->port());
+  // Requests without end, no reads: once the answers pile up the host stops reading from it, so
+  // the socket buffers fill and a write blocks (the host does not queue answers without bound).
+  Bytes many;
+  for (int i = 0; i < 200; ++i) append(many, framedSale(i + 1));
+  bool blocked = false;
+  for (int round = 0; round < 3000 && !blocked; ++round) blocked = !flooder.write(many);
+  EXPECT_TRUE(blocked) << "the host read 3000 rounds of requests nobody took the answers of";
+  Client good(host_->port());
+  EXPECT_EQ(sale(good, 9999), "00");
+}
+
+}  // namespace
+}  // namespace posim::acquirer
