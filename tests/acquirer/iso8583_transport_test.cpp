@@ -27,6 +27,7 @@
 #include "posim/scenarios/dialect_files.h"
 
 #include "acquirer_test_support.h"
+#include "test_data.h"
 
 namespace posim::acquirer {
 namespace {
@@ -66,7 +67,8 @@ class LockedSink final : public EventSink {
 // The iso87-ascii dialect, read from its example file (the same YAML the built-in one embeds).
 std::shared_ptr<const iso8583::Dialect> iso87() {
   static const std::shared_ptr<const iso8583::Dialect> dialect = [] {
-    const auto file = std::filesystem::path(__FILE__).parent_path() / ".." / ".." / "examples" /
+    // tests/data/../../examples: __FILE__ may be relative to the build folder (ccache base_dir).
+    const auto file = std::filesystem::path(test::dataDir()) / ".." / ".." / "examples" /
                       "dialects" / "iso87-ascii.yaml";
     auto loaded = scenarios::loadDialect(file);
     EXPECT_TRUE(loaded.isOk()) << loaded.status().toString();
