@@ -84,7 +84,9 @@ long statusField(int pid, const std::string& field) {
 // `posim host` on a free port, with its pid (for /proc) and its output in files.
 class HostProcess {
  public:
-  HostProcess(const std::string& dir, const std::vector<std::string>& extra) {
+  // `open_files`: when not 0, the host's soft and hard RLIMIT_NOFILE (it cannot raise it).
+  HostProcess(const std::string& dir, const std::vector<std::string>& extra,
+              rlim_t open_files = 0) {
     out_path_ = dir + "/host.out";
     err_path_ = dir + "/host.err";
     std::vector<std::string> args = {"host", "--listen", "127.0.0.1:0", "--config",
@@ -92,6 +94,10 @@ class HostProcess {
     args.insert(args.end(), extra.begin(), extra.end());
     pid_ = ::fork();
     if (pid_ == 0) {
+      if (open_files != 0) {
+        const rlimit limit{open_files, open_files};
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+      }
       const int in_fd = ::open("/dev/null", O_RDONLY);
       const int out_fd = ::open(out_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       const int err_fd = ::open(err_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -222,9 +228,10 @@ class HostHostileTest : public ::testing::Test {
   }
 
   // `url_options` go on the well-formed client's backend URL ("&framing=ascii4").
-  void startHost(const std::vector<std::string>& extra = {}, const std::string& url_options = "") {
+  void startHost(const std::vector<std::string>& extra = {}, const std::string& url_options = "",
+                 rlim_t open_files = 0) {
     url_options_ = url_options;
-    host_ = std::make_unique<HostProcess>(dir_.file(""), extra);
+    host_ = std::make_unique<HostProcess>(dir_.file(""), extra, open_files);
     ASSERT_NE(host_->port(), 0) << host_->err();
     // A first sale loads everything the host needs; the memory bound is over that.
     expectWellFormedClientServed("before the attack");
@@ -370,6 +377,25 @@ TEST_F(HostHostileTest, ConnectionsBeyondTheCapEvictSilentOnesNotClients) {
   EXPECT_NE(host_->err().find("evicted: 100 connections open, the limit"), std::string::npos)
       << host_->err();
   EXPECT_LT(lineCount(host_->err()), 150u) << host_->err();
+}
+
+TEST_F(HostHostileTest, RunningOutOfFileDescriptorsEvictsInsteadOfSpinning) {
+  // 64 descriptors: a few dozen connections exhaust them, accept() fails with EMFILE.
+  startHost({}, "", 64);
+  EXPECT_NE(host_->err().find("the open file limit (64) is below --max-connections 4096"),
+            std::string::npos)
+      << host_->err();
+  std::vector<std::unique_ptr<Socket>> idle;
+  for (int i = 0; i < 200; ++i) {
+    idle.push_back(std::make_unique<Socket>(host_->port()));
+    ASSERT_TRUE(idle.back()->connected()) << i;
+  }
+  expectHealthy("with more connections than file descriptors");
+  EXPECT_NE(host_->err().find("closed: evicted: no file descriptor left for a new connection"),
+            std::string::npos)
+      << host_->err();
+  idle.clear();
+  expectHealthy("after running out of file descriptors");
 }
 
 }  // namespace
