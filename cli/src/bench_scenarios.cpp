@@ -202,7 +202,7 @@ Bytes purchaseRequestWithDe55() {
 
 Bytes readRecordTemplate() {
   // The record of the visa-debit-sda test card (its PAN from the profile, not a literal here).
-  const std::string pan = emv::visaDebitSdaCard().pan;
+  const std::string pan = emv::visaDebitSdaCard().pan.digits();
   return emv::TlvBuilder()
       .open(0x70)
       .add(0x57, hexBytes(pan + "D22122011758928889"))

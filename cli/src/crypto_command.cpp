@@ -24,6 +24,7 @@
 #include "posim/emv/crypto/oda.h"
 #include "posim/emv/crypto/pin_block.h"
 #include "posim/emv/crypto/pki.h"
+#include "posim/emv/test_cards.h"
 
 #include "commands.h"
 #include "exit_codes.h"
@@ -552,6 +553,7 @@ Result<Calculation> computePkiGenerate(const ParsedOptions& parsed) {
   if (!has(parsed, "seed")) return invalidArgument("--seed is required");
   POSIM_ASSIGN_OR_RETURN(std::uint64_t seed, numberOption(parsed, "seed", 0));
   crypto::TestPkiSpec spec;
+  spec.pan = emv::visaCreditCard().pan.digits();  // the built-in card the own chain serves
   POSIM_ASSIGN_OR_RETURN(spec.ca_bits, numberOption(parsed, "ca-bits", spec.ca_bits));
   POSIM_ASSIGN_OR_RETURN(spec.issuer_bits, numberOption(parsed, "issuer-bits", spec.issuer_bits));
   POSIM_ASSIGN_OR_RETURN(spec.icc_bits, numberOption(parsed, "icc-bits", spec.icc_bits));

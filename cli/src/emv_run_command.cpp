@@ -82,7 +82,7 @@ std::string track2Of(const emv::CardProfile& card) {
   const unsigned month = static_cast<unsigned>(card.expiry.month());
   std::string yymm = (year < 10 ? "0" : "") + std::to_string(year) + (month < 10 ? "0" : "") +
                      std::to_string(month);
-  return card.pan + "=" + yymm + card.magstripe.service_code + card.magstripe.track2_discretionary;
+  return card.pan.digits() + "=" + yymm + card.magstripe.service_code + card.magstripe.track2_discretionary;
 }
 
 void printSummary(Io& io, const emv::CardProfile& card, const emv::TerminalProfile& terminal,
@@ -90,7 +90,7 @@ void printSummary(Io& io, const emv::CardProfile& card, const emv::TerminalProfi
   auto line = [&](std::string_view label, const std::string& value) {
     io.out << label << std::string(13 - label.size(), ' ') << value << "\n";
   };
-  line("card", card.id + "  " + maskPan(card.pan) +
+  line("card", card.id + "  " + card.pan.masked() +
                    (result.application_label.empty() ? "" : "  " + result.application_label) +
                    (result.aid.empty() ? "" : " (" + toHex(result.aid) + ")"));
   line("terminal", terminal.name);
@@ -139,7 +139,7 @@ Json resultJson(const emv::CardProfile& card, const emv::TerminalProfile& termin
                 const emv::TransactionInputs& inputs, const emv::KernelResult& result) {
   Json doc = Json::object();
   doc["card"] = card.id;
-  doc["pan"] = maskPan(card.pan);
+  doc["pan"] = card.pan.masked();
   doc["terminal"] = terminal.name;
   doc["amount"] = inputs.amount.toDecimalString();
   doc["currency"] = std::string(inputs.amount.currency().alpha);

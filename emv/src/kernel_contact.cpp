@@ -884,7 +884,7 @@ OnlineRequest KernelRun::baseOnlineRequest() const {
                            : inputs_.entry_mode == EntryMode::kContact   ? "05"
                            : inputs_.fallback                            ? "80"
                                                                          : "90";
-  request.pan = panDigits();
+  request.pan = Pan(panDigits());
   if (const Bytes* psn = get(kTag5F34PanSequenceNumber); psn != nullptr && psn->size() == 1) {
     request.pan_sequence_number = "0" + toHex(*psn);
   }
@@ -968,7 +968,7 @@ State KernelRun::onlineProcessing() {
   result_.icc_data = request.icc_data;
   if (online_pin_entered_ && !profile_.online_pin_key.empty()) {
     Result<crypto::EncryptedPinBlock> block = crypto::encryptPinBlock(
-        crypto::PinBlockFormat::kIso0, profile_.online_pin_key, online_pin_, request.pan);
+        crypto::PinBlockFormat::kIso0, profile_.online_pin_key, online_pin_, request.pan.digits());
     if (block.isOk()) request.pin_block = block->block;
   }
   online_pin_.clear();

@@ -77,7 +77,7 @@ void KernelRun::runMagstripe() {
   }
   beginStep("online processing");
   OnlineRequest request = baseOnlineRequest();
-  request.pan = pan;
+  request.pan = Pan(pan);
   request.track2 = track.substr(0, separator) + "=" + track.substr(separator + 1);
   request.expiry_yymm = expiry;
   if (online_pin_entered_ && !profile_.online_pin_key.empty()) {

@@ -100,7 +100,7 @@ CardProfile baseCard(std::string id, std::string description, std::string pan) {
   CardProfile card;
   card.id = std::move(id);
   card.description = std::move(description);
-  card.pan = std::move(pan);
+  card.pan = Pan(std::move(pan));
   card.offline_pin = "1234";
   card.pki = ownChainPki();
   return card;

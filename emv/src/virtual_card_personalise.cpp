@@ -159,7 +159,7 @@ Result<InterfaceImage> buildInterface(const Signing& signing, const CardApplicat
         return invalidArgument("card " + profile.id + ": pki.icc_key is required for " +
                                odaMethodName(app.oda));
       }
-      const crypto::IccCertificateData data{profile.pan, pki.icc_certificate_expiry,
+      const crypto::IccCertificateData data{profile.pan.digits(), pki.icc_certificate_expiry,
                                             pki.icc_certificate_serial};
       POSIM_ASSIGN_OR_RETURN(crypto::PublicKeyCertificate icc,
                              crypto::signIccPublicKeyCertificate(
@@ -191,7 +191,7 @@ Result<InterfaceImage> buildInterface(const Signing& signing, const CardApplicat
 
 Result<Bytes> deriveMk(const CardProfile& profile, ByteView imk, const char* name) {
   if (imk.empty()) return Bytes{};
-  auto mk = crypto::deriveIccMasterKey(imk, profile.pan, profile.psn);
+  auto mk = crypto::deriveIccMasterKey(imk, profile.pan.digits(), profile.psn);
   if (!mk.isOk()) return mk.status().withContext("card " + profile.id + ": keys." + name);
   return mk->key;
 }
@@ -210,7 +210,7 @@ const char* odaMethodName(OdaMethod method) {
 
 std::string magstripeTrack2(const CardProfile& profile) {
   const int year = static_cast<int>(profile.expiry.year()) % 100;
-  return profile.pan + "=" + twoDigits(static_cast<unsigned>(year)) +
+  return profile.pan.digits() + "=" + twoDigits(static_cast<unsigned>(year)) +
          twoDigits(static_cast<unsigned>(profile.expiry.month())) + profile.magstripe.service_code +
          profile.magstripe.track2_discretionary;
 }
@@ -233,8 +233,8 @@ CardState initialCardState(const CardProfile& profile) {
 Result<std::shared_ptr<const CardImage>> personalise(const CardProfile& profile) {
   auto image = std::make_shared<CardImage>();
   image->profile = profile;
-  if (!isDigits(profile.pan) || profile.pan.size() < 12 || profile.pan.size() > 19 ||
-      !luhnValid(profile.pan)) {
+  if (!isDigits(profile.pan.digits()) || profile.pan.digits().size() < 12 || profile.pan.digits().size() > 19 ||
+      !luhnValid(profile.pan.digits())) {
     return invalidArgument("card " + profile.id +
                            ": pan must be 12-19 digits passing the Luhn check");
   }
@@ -250,7 +250,7 @@ Result<std::shared_ptr<const CardImage>> personalise(const CardProfile& profile)
     return invalidArgument("card " + profile.id + ": a chip card needs at least one application");
   }
   image->track2 = track2EquivalentData(profile);
-  std::string pan_padded = profile.pan;
+  std::string pan_padded = profile.pan.digits();
   while (pan_padded.size() % 2 != 0) pan_padded.push_back('F');
   const Bytes pan_bcd = fromHex(pan_padded).valueOr(Bytes{});
 
@@ -263,7 +263,7 @@ Result<std::shared_ptr<const CardImage>> personalise(const CardProfile& profile)
       return invalidArgument("card " + profile.id +
                              ": pki.ca_key and pki.issuer_key are required for SDA/DDA/CDA");
     }
-    const crypto::IssuerCertificateData data{profile.pan.substr(0, 6),
+    const crypto::IssuerCertificateData data{profile.pan.digits().substr(0, 6),
                                              profile.pki.issuer_certificate_expiry,
                                              profile.pki.issuer_certificate_serial};
     auto cert = crypto::signIssuerPublicKeyCertificate(profile.pki.ca_key,

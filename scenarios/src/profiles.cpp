@@ -478,7 +478,7 @@ namespace {
 
 // The PAN of a card profile. Messages show it masked (first 6 and last 4 digits), as every
 // output of posim does: a mistyped PAN is still a card number.
-std::optional<std::string> readPan(const Node& node, Diagnostics& diagnostics) {
+std::optional<Pan> readPan(const Node& node, Diagnostics& diagnostics) {
   constexpr std::string_view kWhat = "12 to 19 decimal digits";
   if (!node.isScalar()) {
     reportExpected(node, diagnostics, kWhat);
@@ -497,7 +497,7 @@ std::optional<std::string> readPan(const Node& node, Diagnostics& diagnostics) {
     diagnostics.error(node.position(),
                       "the PAN '" + maskPan(text) + "' fails the Luhn check (last digit wrong?)");
   }
-  return text;
+  return Pan(text);
 }
 
 }  // namespace

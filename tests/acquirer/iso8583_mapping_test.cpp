@@ -141,7 +141,7 @@ Request requestOf(TransactionType type, MessageKind kind = MessageKind::kRequest
     r.totals = BatchTotals{3, 30000, 1, 2000, 1, 5000};
     return r;
   }
-  r.pan = "4761739001010010";
+  r.pan = Pan("4761739001010010");
   r.pan_sequence_number = "001";
   r.track2 = "4761739001010010=28122011234567890000";
   r.expiry_yymm = "2812";

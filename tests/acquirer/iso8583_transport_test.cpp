@@ -164,7 +164,7 @@ TEST_F(TransportTest, SaleIsApprovedOverTcp) {
   ASSERT_TRUE(second.isOk()) << second.status().toString();
   EXPECT_EQ(second->response_code, "00");
   Request unknown = sale(3);
-  unknown.pan = "4000000000000002";
+  unknown.pan = Pan("4000000000000002");
   auto declined = backend->send(unknown);
   ASSERT_TRUE(declined.isOk()) << declined.status().toString();
   EXPECT_EQ(declined->response_code, "14");
@@ -437,6 +437,15 @@ TEST_F(TransportTest, TlsVerifiesTheHostCertificate) {
   EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable);
   EXPECT_NE(refused.status().message().find("TLS handshake"), std::string::npos)
       << refused.status().message();
+
+  // By default (no ca_file) the system trust store decides, and it does not know a self-signed
+  // test host: verification is on without being asked for.
+  ClientOptions system_store = trusted;
+  system_store.tls.ca_file.clear();
+  auto defaults = client(system_store);
+  auto refused_default = defaults->send(sale(5));
+  ASSERT_FALSE(refused_default.isOk());
+  EXPECT_EQ(refused_default.status().code(), StatusCode::kUnavailable);
 
   ClientOptions wrong_name = trusted;
   wrong_name.tls.server_name = "acquirer.example.com";

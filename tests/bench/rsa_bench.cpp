@@ -32,7 +32,9 @@ struct CdaFixture {
 
   CdaFixture() {
     SeededRandom random(20240601);
-    auto generated = generateTestPki(TestPkiSpec{}, random);
+    TestPkiSpec spec;
+    spec.pan = "4761739001010010";
+    auto generated = generateTestPki(spec, random);
     if (!generated.isOk()) std::abort();
     pki = std::move(generated).value();
     const Bytes tdhc = transactionDataHashCode(pdol, cdol1, {}, response);

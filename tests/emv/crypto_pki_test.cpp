@@ -173,6 +173,7 @@ TEST(CryptoPkiTest, GeneratedKeysAreDeterministicAndExactSize) {
 
 TEST(CryptoPkiTest, GeneratedPkiIsIdenticalForTheSameSeedAndVerifies) {
   TestPkiSpec spec;
+  spec.pan = "4761739001010010";
   spec.static_data = hexField(ownChain(), "static_data_to_be_authenticated");
   SeededRandom first_random(42);
   SeededRandom second_random(42);
@@ -244,6 +245,7 @@ TEST(CryptoPkiTest, GeneratedPkiIsIdenticalForTheSameSeedAndVerifies) {
 
 TEST(CryptoPkiTest, GeneratedPkiWithExponent65537AndJson) {
   TestPkiSpec spec;
+  spec.pan = "4761739001010010";
   spec.ca_bits = 1024;
   spec.issuer_bits = 896;
   spec.icc_bits = 768;
@@ -285,16 +287,22 @@ TEST(CryptoPkiTest, GeneratedPkiWithExponent65537AndJson) {
 TEST(CryptoPkiTest, GenerateTestPkiRejectsBadSpecs) {
   SeededRandom random(3);
   TestPkiSpec spec;
+  spec.pan = "4761739001010010";
   spec.icc_bits = 1160;  // longer than the issuer key
   EXPECT_FALSE(generateTestPki(spec, random).isOk());
   spec = TestPkiSpec();
+  spec.pan = "4761739001010010";
   spec.ca_bits = 1412;
   EXPECT_FALSE(generateTestPki(spec, random).isOk());
   spec = TestPkiSpec();
+  spec.pan = "4761739001010010";
   spec.public_exponent = 5;
   EXPECT_FALSE(generateTestPki(spec, random).isOk());
   spec = TestPkiSpec();
+  spec.pan = "4761739001010010";
   spec.rid = hexBytes("A0000009");
+  EXPECT_FALSE(generateTestPki(spec, random).isOk());
+  spec = TestPkiSpec();  // no PAN
   EXPECT_FALSE(generateTestPki(spec, random).isOk());
 }
 

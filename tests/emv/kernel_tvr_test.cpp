@@ -49,7 +49,7 @@ TEST_F(KernelTvrTest, BaselineGoesOnlineAndIsApproved) {
   EXPECT_EQ(toHex(r.cryptogram), "8877665544332211");
   EXPECT_EQ(toHex(r.first_cryptogram), "1122334455667788");
   ASSERT_EQ(issuer->requests.size(), 1u);
-  EXPECT_EQ(issuer->requests[0].pan, "4761739001010010");
+  EXPECT_EQ(issuer->requests[0].pan.digits(), "4761739001010010");
   EXPECT_EQ(issuer->requests[0].pan_sequence_number, "001");
   // DE 55 starts with the ARQC and carries the TVR.
   EXPECT_EQ(toHex(r.icc_data).substr(0, 22), "9F26081122334455667788");

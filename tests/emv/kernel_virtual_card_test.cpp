@@ -40,7 +40,7 @@ class ArpcIssuer final : public OnlineAuthorizer {
     for (const CardApplication& app : card_.applications) {
       if (app.aid != aid) continue;
       const crypto::Cvn cvn = app.keys.cvn;
-      auto mk = crypto::deriveIccMasterKey(app.keys.imk_ac, request.pan, card_.psn);
+      auto mk = crypto::deriveIccMasterKey(app.keys.imk_ac, request.pan.digits(), card_.psn);
       if (!mk.isOk()) break;
       const Bytes atc = tlvValueOf(request.icc_data, kTag9F36ApplicationTransactionCounter);
       const Bytes un = tlvValueOf(request.icc_data, kTag9F37UnpredictableNumber);
@@ -55,7 +55,7 @@ class ArpcIssuer final : public OnlineAuthorizer {
       if (arpc.isOk()) response.issuer_authentication_data = arpc->issuer_authentication_data;
       if (block_application) {
         // 72: APPLICATION BLOCK with its secure-messaging MAC (Book 2 §9.2).
-        auto mk_smi = crypto::deriveIccMasterKey(app.keys.imk_smi, request.pan, card_.psn);
+        auto mk_smi = crypto::deriveIccMasterKey(app.keys.imk_smi, request.pan.digits(), card_.psn);
         if (!mk_smi.isOk()) break;
         auto sk = crypto::deriveScriptSessionKey(cvn, mk_smi->key, atc, arqc);
         if (!sk.isOk()) break;

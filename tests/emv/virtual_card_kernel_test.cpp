@@ -44,7 +44,7 @@ class CheckingIssuer final : public OnlineAuthorizer {
     }
     crypto::AcRequest ac{app_.keys.cvn,
                          app_.keys.imk_ac,
-                         profile_.pan,
+                         profile_.pan.digits(),
                          profile_.psn,
                          values[0x9F36],
                          values[0x9F37],

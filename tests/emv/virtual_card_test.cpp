@@ -81,7 +81,7 @@ OnlineResult onlineTransaction(VirtualCard& card, std::size_t app_index = 0) {
 
 TEST(VirtualCardTest, EveryTestProfilePersonalises) {
   for (const CardProfile& profile : testCardProfiles()) {
-    EXPECT_TRUE(luhnValid(profile.pan)) << profile.id;
+    EXPECT_TRUE(luhnValid(profile.pan.digits())) << profile.id;
     auto image = personalise(profile);
     EXPECT_TRUE(image.isOk()) << profile.id << ": " << image.status().toString();
   }
@@ -227,7 +227,7 @@ TEST(VirtualCardTest, ArqcEqualsAnIndependentComputationFromTheIssuerMasterKey) 
     crypto::AcRequest request;
     request.cvn = app.keys.cvn;
     request.imk = app.keys.imk_ac;
-    request.pan = profile.pan;
+    request.pan = profile.pan.digits();
     request.psn = profile.psn;
     request.atc = ac.atc;
     request.un = t.data[0x9F37];
@@ -264,7 +264,7 @@ TEST(VirtualCardTest, CdaOnBothGenerateAcsVerifiesAndArqcMatchesIssuer) {
                                                                         first.tlvs_without_sdad});
     ASSERT_TRUE(recovered.isOk()) << recovered.failure().toString();
     const Bytes arqc = recovered->application_cryptogram;
-    crypto::AcRequest request{app.keys.cvn, app.keys.imk_ac, profile.pan, profile.psn,
+    crypto::AcRequest request{app.keys.cvn, app.keys.imk_ac, profile.pan.digits(), profile.psn,
                               first.atc,    t.data[0x9F37],  {}};
     request.data = testing::issuerAcInput(app.keys.cvn, t.data, t.card[0x82], first.atc, first.iad);
     auto ok = crypto::verifyApplicationCryptogram(request, arqc);
@@ -566,7 +566,7 @@ TEST(VirtualCardTest, ContactlessPpseAndQvsdcGpoCryptogram) {
   Terminal t;
   t.learn(gpo.data);
   EXPECT_EQ(t.cardValue(0x9F27)[0] & 0xC0, 0x80);
-  crypto::AcRequest request{app.keys.cvn,        app.keys.imk_ac, profile.pan, profile.psn,
+  crypto::AcRequest request{app.keys.cvn,        app.keys.imk_ac, profile.pan.digits(), profile.psn,
                             t.cardValue(0x9F36), data[0x9F37],    {}};
   request.data = testing::issuerAcInput(app.keys.cvn, data, t.cardValue(0x82), t.cardValue(0x9F36),
                                         t.cardValue(0x9F10));

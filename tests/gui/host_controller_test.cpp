@@ -95,7 +95,7 @@ class HostControllerTest : public QObject {
 
     // One line per message, queued to this thread; the PAN masked.
     QTRY_VERIFY(served.count() >= 1);
-    const std::string pan = run->transactions.front().record.pan;
+    const std::string pan = run->transactions.front().record.pan.digits();
     const std::string masked = run->transactions.front().record.masked_pan;
     bool saw_masked = false;
     for (const QList<QVariant>& line : served) {

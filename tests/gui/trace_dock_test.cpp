@@ -90,7 +90,7 @@ void TraceDockTest::initTestCase() {
   QVERIFY2(loaded.isOk(), loaded.errorText().c_str());
   scenario_ = std::move(loaded).value();
   QCOMPARE(scenario_.cards.size(), std::size_t{1});
-  pan_ = scenario_.cards.front().profile.pan;
+  pan_ = scenario_.cards.front().profile.pan.digits();
   QVERIFY(pan_.size() >= 12);
 }
 

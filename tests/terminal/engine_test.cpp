@@ -30,7 +30,7 @@ TEST(EngineTest, ChipSaleWithOnlinePinIsApprovedAndArrivesUnderTPlusOne) {
   EXPECT_EQ(sale->authorization_code.size(), 6u);
   EXPECT_FALSE(sale->rrn.empty());
   EXPECT_EQ(sale->masked_pan.substr(sale->masked_pan.size() - 4),
-            rig.card("visa").profile().pan.substr(rig.card("visa").profile().pan.size() - 4));
+            rig.card("visa").profile().pan.digits().substr(rig.card("visa").profile().pan.size() - 4));
   EXPECT_EQ(sale->tvr.size(), 10u);
   // Timeline: card read, PIN entry, host time, second GENERATE AC.
   EXPECT_EQ(iso(sale->started_at), "2026-09-30T15:00:00+08:00");
@@ -64,7 +64,7 @@ TEST(EngineTest, DevicesShowPromptsAndPrintBothCopiesWithMaskedPan) {
   ASSERT_EQ(receipts.size(), 2u);
   EXPECT_EQ(receipts[0].copy, ReceiptCopy::kMerchant);
   EXPECT_EQ(receipts[1].copy, ReceiptCopy::kCustomer);
-  const std::string& pan = rig.card("visa").profile().pan;
+  const std::string& pan = rig.card("visa").profile().pan.digits();
   for (const Receipt& r : receipts) {
     EXPECT_EQ(r.text.find(pan), std::string::npos) << r.text;
     EXPECT_NE(r.text.find(sale->masked_pan), std::string::npos);

@@ -69,7 +69,7 @@ TEST(JournalTest, RecordsRoundTripThroughTheDatabase) {
   r.label = "coffee";
   r.type = TransactionType::kSale;
   r.card = "visa";
-  r.pan = "4761739001010010";
+  r.pan = Pan("4761739001010010");
   r.masked_pan = "476173******0010";
   r.entry = emv::EntryMode::kContactless;
   r.amount = Money(8800, cny());
@@ -122,7 +122,7 @@ TEST(JournalTest, QueuedMessagesKeepTheirRequestAndState) {
   m.state = PendingMessage::State::kArmed;
   m.transaction_id = 7;
   m.request.type = TransactionType::kReversal;
-  m.request.pan = "4761739001010010";
+  m.request.pan = Pan("4761739001010010");
   m.request.amount = Money(50000, cny());
   m.request.stan = "000009";
   m.request.transmitted_at = at("2026-09-30T21:30:05+08:00");

@@ -288,6 +288,7 @@ Result<TestPki> generateTestPki(const TestPkiSpec& spec, Random& random) {
     return invalidArgument("test PKI public exponent must be 3 or 65537");
   }
   if (spec.rid.size() != kRidLength) return invalidArgument("test PKI RID must be 5 bytes");
+  if (spec.pan.empty()) return invalidArgument("test PKI: the PAN is required");
   TestPki pki;
   POSIM_ASSIGN_OR_RETURN(pki.ca_key, generateRsaKey(spec.ca_bits, spec.public_exponent, random));
   POSIM_ASSIGN_OR_RETURN(pki.issuer_key,

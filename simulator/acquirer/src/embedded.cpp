@@ -270,11 +270,11 @@ struct EmbeddedBackend::State {
         events(e),
         rule_uses(config.rules.size(), 0) {
     for (const Account& account : config.accounts) {
-      if (by_pan.count(account.card.pan) != 0) continue;  // the first account of a PAN wins
+      if (by_pan.count(account.card.pan.digits()) != 0) continue;  // the first account of a PAN wins
       Card card;
       card.account = account;
       card.pin_tries_left = account.pin_try_limit;
-      by_pan[account.card.pan] = cards.size();
+      by_pan[account.card.pan.digits()] = cards.size();
       if (!account.name.empty()) by_name.emplace(account.name, cards.size());
       cards.push_back(std::move(card));
       authenticator.addCard(account.card);
@@ -630,7 +630,7 @@ struct EmbeddedBackend::State {
       return;
     }
     auto pin = emv::crypto::decryptPin(emv::crypto::PinBlockFormat::kIso0, config.pin_key,
-                                       request.pin_block, request.pan);
+                                       request.pin_block, request.pan.digits());
     if (pin.isOk() && *pin == card.account.online_pin) {
       card.pin_tries_left = card.account.pin_try_limit;
       return;
@@ -694,7 +694,7 @@ struct EmbeddedBackend::State {
       if (rule.card && *rule.card != card.account.name) continue;
       ++script_number;
       POSIM_ASSIGN_OR_RETURN(emv::crypto::IccMasterKey mk_smi,
-                             emv::crypto::deriveIccMasterKey(app->keys.imk_smi, profile.pan, psn));
+                             emv::crypto::deriveIccMasterKey(app->keys.imk_smi, profile.pan.digits(), psn));
       POSIM_ASSIGN_OR_RETURN(Bytes sk_smi, emv::crypto::deriveScriptSessionKey(
                                                app->keys.cvn, mk_smi.key, check.atc, check.arqc));
       Bytes header;
@@ -720,7 +720,7 @@ struct EmbeddedBackend::State {
           // block enciphered under SK-SMC (virtual_card.h).
           POSIM_ASSIGN_OR_RETURN(
               emv::crypto::IccMasterKey mk_smc,
-              emv::crypto::deriveIccMasterKey(app->keys.imk_smc, profile.pan, psn));
+              emv::crypto::deriveIccMasterKey(app->keys.imk_smc, profile.pan.digits(), psn));
           POSIM_ASSIGN_OR_RETURN(Bytes sk_smc,
                                  emv::crypto::deriveScriptSessionKey(app->keys.cvn, mk_smc.key,
                                                                      check.atc, check.arqc));
@@ -847,7 +847,7 @@ struct EmbeddedBackend::State {
     Response response;
     response.rrn = retrievalReferenceNumber(request.transmitted_at);
     if (!advice) {
-      if (const ResponseRule* rule = matchRule(request, findCard(request.pan), true)) {
+      if (const ResponseRule* rule = matchRule(request, findCard(request.pan.digits()), true)) {
         Response ruled = fromRule(*rule);
         ruled.rrn = response.rrn;
         return ruled;
@@ -903,7 +903,7 @@ struct EmbeddedBackend::State {
     entry.response_code = "00";
     entry.rrn = response.rrn;
     const std::optional<std::size_t> original = findOriginal(request);
-    Card* card = findCard(request.pan);
+    Card* card = findCard(request.pan.digits());
     if (card == nullptr && original && logged(*original).effect.card) {
       card = &cards[*logged(*original).effect.card];
     }
@@ -1011,7 +1011,7 @@ struct EmbeddedBackend::State {
     if (request.type == TransactionType::kCancel && !request.original) {
       decision.decline("30", "cancel without original data elements (DE 90)");
     }
-    Card* card = findCard(request.pan);
+    Card* card = findCard(request.pan.digits());
     if (card == nullptr && request.pan.empty() && references && original &&
         logged(*original).effect.card) {
       card = &cards[*logged(*original).effect.card];
@@ -1020,7 +1020,7 @@ struct EmbeddedBackend::State {
       if (request.pan.empty() && references) {
         decision.decline("25", "unable to locate the original transaction");
       } else {
-        decision.decline("14", "unknown card " + maskPan(request.pan));
+        decision.decline("14", "unknown card " + request.pan.masked());
       }
     }
     if (needsAmount(request.type) && request.amount.minorUnits() <= 0) {
@@ -1058,7 +1058,7 @@ struct EmbeddedBackend::State {
     std::string psn;
     if (card != nullptr && !request.icc_data.empty()) {
       psn = psnFor(request, card->account.card);
-      check = authenticator.verifyArqc(request.pan, psn, request.icc_data);
+      check = authenticator.verifyArqc(request.pan.digits(), psn, request.icc_data);
       if (!check->verified && !config.ignore_arqc_failure) {
         decision.decline("05", "ARQC verification failed: " + check->reason);
       }
@@ -1141,7 +1141,7 @@ struct EmbeddedBackend::State {
 
     // The ARPC with the final response code, and issuer scripts for approvals.
     if (check && check->verified) {
-      auto iad = authenticator.issuerAuthenticationData(request.pan, psn, request.icc_data, *check,
+      auto iad = authenticator.issuerAuthenticationData(request.pan.digits(), psn, request.icc_data, *check,
                                                         response.response_code);
       if (iad.isOk()) {
         response.icc_data = emv::encodeTlv(emv::kTag91IssuerAuthenticationData, *iad);
@@ -1187,7 +1187,7 @@ struct EmbeddedBackend::State {
     if (request.repeat) out += " (repeat)";
     if (!request.stan.empty()) out += " STAN " + request.stan;
     if (!request.terminal_id.empty()) out += " terminal " + request.terminal_id;
-    if (!request.pan.empty()) out += " card " + maskPan(request.pan);
+    if (!request.pan.empty()) out += " card " + request.pan.masked();
     if (needsAmount(request.type)) out += " amount " + request.amount.toString();
     if (request.original) out += " original STAN " + request.original->stan;
     if (!request.pin_block.empty()) out += ", online PIN";

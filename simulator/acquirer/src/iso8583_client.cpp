@@ -76,7 +76,7 @@ std::string describeRequest(const Request& request, std::string_view mti) {
   if (request.repeat) out += " (repeat)";
   if (!request.stan.empty()) out += " STAN " + request.stan;
   if (!request.terminal_id.empty()) out += " terminal " + request.terminal_id;
-  if (!request.pan.empty()) out += " card " + maskPan(request.pan);
+  if (!request.pan.empty()) out += " card " + request.pan.masked();
   if (request.amount.minorUnits() != 0) out += " amount " + request.amount.toString();
   return out;
 }

@@ -671,7 +671,7 @@ Result<Message> encodeNative(const Dialect& dialect, const Request& request) {
   Writer w(dialect, message);
   const bool network = isNetworkType(request.type);
 
-  if (!request.pan.empty()) POSIM_RETURN_IF_ERROR(w.need(kDe2Pan, request.pan, "the PAN"));
+  if (!request.pan.empty()) POSIM_RETURN_IF_ERROR(w.need(kDe2Pan, request.pan.digits(), "the PAN"));
   if (const std::string code = processingCode(flavour, request); !code.empty()) {
     POSIM_RETURN_IF_ERROR(w.need(kDe3ProcessingCode, code, "the processing code"));
   }
@@ -924,7 +924,7 @@ Result<Request> decodeNative(const Dialect& dialect, const Message& m, LocalDate
   }
   request.repeat = mti[3] == '1';
 
-  request.pan = std::string(m.get(kDe2Pan));
+  request.pan = Pan(std::string(m.get(kDe2Pan)));
   request.pan_sequence_number = textOf(m, kDe23PanSequenceNumber);
   // BCD track 2 carries the separator as nibble D.
   request.track2 = std::string(m.get(kDe35Track2));

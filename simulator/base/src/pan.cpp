@@ -1,5 +1,7 @@
 #include "posim/base/pan.h"
 
+#include <ostream>
+
 #include "posim/base/bytes.h"
 
 namespace posim {
@@ -39,5 +41,7 @@ Result<Pan> Pan::parse(std::string_view digits) {
   }
   return Pan(std::string(digits));
 }
+
+std::ostream& operator<<(std::ostream& out, const Pan& pan) { return out << pan.masked(); }
 
 }  // namespace posim

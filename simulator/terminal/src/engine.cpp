@@ -132,7 +132,7 @@ class Engine::OnlineBridge final : public emv::OnlineAuthorizer {
     request.amount = online.amount;
     request.other_amount = online.other_amount;
     record_.pan = online.pan;
-    record_.masked_pan = maskPan(online.pan);
+    record_.masked_pan = online.pan.masked();
     record_.pan_sequence_number = online.pan_sequence_number;
     record_.expiry_yymm = online.expiry_yymm;
 
@@ -281,7 +281,7 @@ Status Engine::sendWithReversal(TransactionRecord& record, Request& request,
   crashAt(record.type, "request_journaled");
 
   note("send " + std::string(acquirer::transactionTypeName(request.type)) + " stan " +
-       request.stan + " " + maskPan(request.pan));
+       request.stan + " " + request.pan.masked());
   const auto before = env_.steady->elapsed();
   Result<Response> answer = env_.backend->send(request);
   const auto after = env_.steady->elapsed();
@@ -496,7 +496,7 @@ Result<TransactionRecord> Engine::runCardTransaction(const TransactionRequest& r
     if (!pan.empty()) {
       std::string digits = toHex(pan);
       while (!digits.empty() && (digits.back() == 'F' || digits.back() == 'f')) digits.pop_back();
-      record.pan = digits;
+      record.pan = Pan(digits);
       record.masked_pan = maskPan(digits);
     }
   }

@@ -77,7 +77,7 @@ std::string requestJsonText(const acquirer::Request& r) {
   j.string("type", acquirer::transactionTypeName(r.type));
   j.boolean("advice", r.kind == acquirer::MessageKind::kAdvice);
   j.boolean("repeat", r.repeat);
-  j.string("pan", r.pan);
+  j.string("pan", r.pan.digits());
   j.string("psn", r.pan_sequence_number);
   j.string("track2", r.track2);
   j.string("expiry", r.expiry_yymm);
@@ -129,7 +129,7 @@ Result<acquirer::Request> requestFromJson(const Json& j) {
     r.kind = acquirer::MessageKind::kAdvice;
   }
   if (const Json* v = j.find("repeat"); v != nullptr && v->isBool()) r.repeat = v->asBool();
-  r.pan = str(j, "pan");
+  r.pan = Pan(str(j, "pan"));
   r.pan_sequence_number = str(j, "psn");
   r.track2 = str(j, "track2");
   r.expiry_yymm = str(j, "expiry");

@@ -172,7 +172,7 @@ std::string recordJsonText(const TransactionRecord& r) {
   j.string("type", acquirer::transactionTypeName(r.type));
   if (r.original_id) j.integer("original_id", *r.original_id);
   j.string("card", r.card);
-  j.string("pan", r.pan);
+  j.string("pan", r.pan.digits());
   j.string("masked_pan", r.masked_pan);
   j.string("psn", r.pan_sequence_number);
   j.string("expiry", r.expiry_yymm);
@@ -262,7 +262,7 @@ Result<TransactionRecord> recordFromJson(const Json& json) {
   t.type = *type;
   t.original_id = r.optInteger("original_id");
   t.card = r.str("card");
-  t.pan = r.str("pan");
+  t.pan = Pan(r.str("pan"));
   t.masked_pan = r.str("masked_pan");
   t.pan_sequence_number = r.str("psn");
   t.expiry_yymm = r.str("expiry");

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "posim/base/pan.h"
 #include "posim/base/bytes.h"
 #include "posim/base/clock.h"
 #include "posim/emv/crypto/cryptogram.h"
@@ -138,7 +139,7 @@ struct MagstripeData {
 struct CardProfile {
   std::string id;  // "visa-credit"
   std::string description;
-  std::string pan;         // 5A, 12-19 digits, Luhn-valid
+  Pan pan;                 // 5A, 12-19 digits, Luhn-valid (prints masked)
   std::string psn = "01";  // 5F34, 2 digits
   Date expiry{std::chrono::year(2028), std::chrono::December, std::chrono::day(31)};   // 5F24
   Date effective{std::chrono::year(2023), std::chrono::January, std::chrono::day(1)};  // 5F25

@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "posim/base/pan.h"
 #include "posim/base/bytes.h"
 #include "posim/base/clock.h"
 #include "posim/base/event_sink.h"
@@ -135,7 +136,7 @@ class ApplicationChooser {
 struct OnlineRequest {
   EntryMode entry_mode = EntryMode::kContact;
   std::string pos_entry_mode;       // DE 22 first two digits: "05", "07", "90", "80"
-  std::string pan;                  // digits (the backend masks it wherever it shows it)
+  Pan pan;                          // 5A or track 2 (prints masked: base/pan.h)
   std::string pan_sequence_number;  // DE 23, "001"; empty when absent
   std::string track2;               // DE 35 equivalent ("PAN=YYMMSSS...")
   std::string expiry_yymm;

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "posim/base/pan.h"
 #include "posim/base/bytes.h"
 #include "posim/base/clock.h"
 #include "posim/base/money.h"
@@ -74,7 +75,7 @@ struct Request {
   bool repeat = false;  // a repeated reversal or advice (0401 / 0421)
 
   // Card and cardholder.
-  std::string pan;                  // DE 2, digits (mask before showing: base/pan.h)
+  Pan pan;                          // DE 2 (prints masked: base/pan.h)
   std::string pan_sequence_number;  // DE 23, "001"; empty when absent
   std::string track2;               // DE 35 ("PAN=YYMM..."); empty for chip-only requests
   std::string expiry_yymm;          // DE 14

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "posim/base/pan.h"
 #include "posim/acquirer/backend.h"
 #include "posim/base/clock.h"
 #include "posim/base/json.h"
@@ -42,8 +43,7 @@ struct TransactionRecord {
 
   // Card.
   std::string card;        // the scenario's card name
-  std::string pan;         // digits; kept for reversals and referenced transactions. NEVER print:
-                           // use masked_pan
+  Pan pan;                 // kept for reversals and referenced transactions; prints masked
   std::string masked_pan;  // first 6, last 4
   std::string pan_sequence_number;
   std::string expiry_yymm;
