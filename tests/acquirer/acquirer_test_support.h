@@ -39,11 +39,11 @@ inline LocalDateTime plus(const LocalDateTime& t, Duration d) {
 }
 
 inline const std::string& visaPan() {
-  static const std::string pan = emv::visaCreditCard().pan;
+  static const std::string pan = emv::visaCreditCard().pan.digits();
   return pan;
 }
 inline const std::string& mastercardPan() {
-  static const std::string pan = emv::mastercardDebitCard().pan;
+  static const std::string pan = emv::mastercardDebitCard().pan.digits();
   return pan;
 }
 
@@ -75,7 +75,7 @@ inline Request request(TransactionType type, const std::string& pan, std::int64_
                        const std::string& stan, const LocalDateTime& when) {
   Request r;
   r.type = type;
-  r.pan = pan;
+  r.pan = Pan(pan);
   r.pan_sequence_number = "001";
   r.expiry_yymm = "2812";
   r.pos_entry_mode = "051";
@@ -107,7 +107,7 @@ inline OriginalData originalOf(const Request& r, const Response& response) {
 inline Request referring(TransactionType type, const Request& original, const Response& answer,
                          std::int64_t amount_minor, const std::string& stan,
                          const LocalDateTime& when) {
-  Request r = request(type, original.pan, amount_minor, stan, when);
+  Request r = request(type, original.pan.digits(), amount_minor, stan, when);
   r.original = originalOf(original, answer);
   return r;
 }

@@ -17,7 +17,9 @@ static_assert(!std::is_convertible_v<Pan, std::string>);
 static_assert(!std::is_convertible_v<Pan, std::string_view>);
 static_assert(!std::is_convertible_v<std::string, Pan>);  // and no string becomes one silently
 template <typename T>
-concept Concatenates = requires(std::string s, T t) { s + t; };
+concept Concatenates = requires(std::string s, T t) {
+  s + t;
+};
 static_assert(!Concatenates<Pan>);
 static_assert(Concatenates<std::string>);
 

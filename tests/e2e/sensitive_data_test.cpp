@@ -15,11 +15,12 @@
 
 #include <gtest/gtest.h>
 
-#include "e2e_files.h"
 #include "posim/base/bytes.h"
 #include "posim/base/pan.h"
 #include "posim/emv/crypto/pin_block.h"
 #include "posim/emv/test_cards.h"
+
+#include "e2e_files.h"
 #include "posim_runner.h"
 
 namespace posim::test {
@@ -80,10 +81,10 @@ class Secrets {
       addRsa(card.id + " issuer key", card.pki.issuer_key);
       addRsa(card.id + " ICC key", card.pki.icc_key);
     }
-    const std::regex digits(R"((^|[^0-9])([0-9]{13,19})([^0-9]|$))");
+    const std::regex digits(R"re((^|[^0-9])([0-9]{13,19})([^0-9]|$))re");
     const std::regex key(
-        R"((imk_ac|imk_smi|imk_smc|online_pin_key|pin_key|mac_key|bdk|ipek|kek|key)\s*:\s*"?([0-9A-Fa-f]{32,64}))");
-    const std::regex pin(R"(\bpin\s*:\s*"([0-9]{4,12})")");
+        R"re((imk_ac|imk_smi|imk_smc|online_pin_key|pin_key|mac_key|bdk|ipek|kek|key)\s*:\s*"?([0-9A-Fa-f]{32,64}))re");
+    const std::regex pin(R"re(\bpin\s*:\s*"([0-9]{4,12})")re");
     for (const fs::path& file : exampleYamlFiles()) {
       const std::string text = readFile(file.string());
       const std::string name = file.filename().string();
@@ -93,7 +94,7 @@ class Secrets {
       }
       for (auto it = std::sregex_iterator(text.begin(), text.end(), key);
            it != std::sregex_iterator(); ++it) {
-        keys_.push_back({name + " " + (*it)[1].str(), upper((*it)[2].str())});
+        addHex(name + " " + (*it)[1].str(), upper((*it)[2].str()));
       }
       for (auto it = std::sregex_iterator(text.begin(), text.end(), pin);
            it != std::sregex_iterator(); ++it) {
@@ -115,7 +116,13 @@ class Secrets {
     pans_.push_back({what + " " + maskPan(pan), pan});
   }
   void addKey(const std::string& what, ByteView key) {
-    if (key.size() >= 8) keys_.push_back({what, keyPrefix(key)});
+    if (key.size() >= 8) addHex(what, keyPrefix(key));
+  }
+  void addHex(const std::string& what, const std::string& hex) {
+    for (const Secret& s : keys_) {
+      if (s.value == hex) return;
+    }
+    keys_.push_back({what, hex});
   }
   void addRsa(const std::string& what, const emv::crypto::RsaPrivateKey& key) {
     if (key.empty()) return;
@@ -136,15 +143,15 @@ class Secrets {
     }
     for (const std::string& pin : pins_) {
       auto verify = crypto::buildClearPinBlock(crypto::PinBlockFormat::kIso2, pin, "");
-      if (verify.isOk()) keys_.push_back({"offline PIN block", toHex(verify->block)});
-      for (const Secret& pan : std::vector<Secret>(pans_)) {
+      if (verify.isOk()) addHex("offline PIN block", toHex(verify->block));
+      for (const Secret& pan : pans_) {
         auto clear = crypto::buildClearPinBlock(crypto::PinBlockFormat::kIso0, pin, pan.value);
-        if (clear.isOk()) keys_.push_back({"clear PIN block for " + pan.what, toHex(clear->block)});
+        if (clear.isOk()) addHex("clear PIN block for " + pan.what, toHex(clear->block));
         for (const Bytes& k : pin_keys) {
           auto enciphered =
               crypto::encryptPinBlock(crypto::PinBlockFormat::kIso0, k, pin, pan.value);
           if (enciphered.isOk()) {
-            keys_.push_back({"enciphered PIN block for " + pan.what, toHex(enciphered->block)});
+            addHex("enciphered PIN block for " + pan.what, toHex(enciphered->block));
           }
         }
       }
@@ -220,10 +227,10 @@ TEST_F(SensitiveDataTest, NoOutputOfTheExampleSuiteShowsAPanAPinOrAKey) {
   const std::string suite = exampleSuite().string();
 
   // The whole suite in process, with every output file.
-  addRun(outputs, "run",
-         runPosim({"run", suite, "--report", dir.file("suite.json"), "--junit",
-                   dir.file("suite.xml"), "--csv", dir.file("suite.csv"), "--trace",
-                   dir.file("suite.trace")}));
+  addRun(
+      outputs, "run",
+      runPosim({"run", suite, "--report", dir.file("suite.json"), "--junit", dir.file("suite.xml"),
+                "--csv", dir.file("suite.csv"), "--trace", dir.file("suite.trace")}));
   addFiles(outputs, "run", dir, {"suite.json", "suite.xml", "suite.csv", "suite.trace"});
   ASSERT_FALSE(outputs["run suite.trace"].empty()) << outputs["run stderr"];
 

@@ -42,6 +42,8 @@ Result<Pan> Pan::parse(std::string_view digits) {
   return Pan(std::string(digits));
 }
 
-std::ostream& operator<<(std::ostream& out, const Pan& pan) { return out << pan.masked(); }
+std::ostream& operator<<(std::ostream& out, const Pan& pan) {
+  return out << pan.masked();
+}
 
 }  // namespace posim

@@ -15,9 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "posim/base/pan.h"
 #include "posim/base/bytes.h"
 #include "posim/base/clock.h"
+#include "posim/base/pan.h"
 #include "posim/emv/crypto/cryptogram.h"
 #include "posim/emv/crypto/pki.h"
 #include "posim/emv/crypto/rsa.h"

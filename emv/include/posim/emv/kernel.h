@@ -18,11 +18,11 @@
 #include <string>
 #include <vector>
 
-#include "posim/base/pan.h"
 #include "posim/base/bytes.h"
 #include "posim/base/clock.h"
 #include "posim/base/event_sink.h"
 #include "posim/base/money.h"
+#include "posim/base/pan.h"
 #include "posim/base/random.h"
 #include "posim/emv/cvm.h"
 #include "posim/emv/icc.h"

@@ -16,10 +16,10 @@
 #include <string>
 #include <string_view>
 
-#include "posim/base/pan.h"
 #include "posim/base/bytes.h"
 #include "posim/base/clock.h"
 #include "posim/base/money.h"
+#include "posim/base/pan.h"
 #include "posim/base/status.h"
 
 namespace posim::acquirer {

@@ -9,11 +9,11 @@
 #include <string_view>
 #include <vector>
 
-#include "posim/base/pan.h"
 #include "posim/acquirer/backend.h"
 #include "posim/base/clock.h"
 #include "posim/base/json.h"
 #include "posim/base/money.h"
+#include "posim/base/pan.h"
 #include "posim/base/status.h"
 #include "posim/emv/kernel.h"
 
