@@ -82,7 +82,8 @@ std::string track2Of(const emv::CardProfile& card) {
   const unsigned month = static_cast<unsigned>(card.expiry.month());
   std::string yymm = (year < 10 ? "0" : "") + std::to_string(year) + (month < 10 ? "0" : "") +
                      std::to_string(month);
-  return card.pan.digits() + "=" + yymm + card.magstripe.service_code + card.magstripe.track2_discretionary;
+  return card.pan.digits() + "=" + yymm + card.magstripe.service_code +
+         card.magstripe.track2_discretionary;
 }
 
 void printSummary(Io& io, const emv::CardProfile& card, const emv::TerminalProfile& terminal,

@@ -22,7 +22,8 @@ std::string normalisePsn(const std::string& psn) {
 
 void IssuerAuthenticator::addCard(const CardProfile& card) {
   for (const CardApplication& app : card.applications) {
-    keys_[keyOf(card.pan.digits(), normalisePsn(card.psn), app.aid)] = Keys{app.keys.cvn, app.keys.imk_ac};
+    keys_[keyOf(card.pan.digits(), normalisePsn(card.psn), app.aid)] =
+        Keys{app.keys.cvn, app.keys.imk_ac};
   }
 }
 
@@ -124,8 +125,8 @@ Result<Bytes> IssuerAuthenticator::issuerAuthenticationData(
 
 OnlineResponse ApprovingIssuer::authorize(const OnlineRequest& request) {
   OnlineResponse response;
-  last_check_ =
-      authenticator_.verifyArqc(request.pan.digits(), request.pan_sequence_number, request.icc_data);
+  last_check_ = authenticator_.verifyArqc(request.pan.digits(), request.pan_sequence_number,
+                                          request.icc_data);
   if (request.icc_data.empty()) {
     // Magstripe: nothing to verify cryptographically.
     response.kind = OnlineResponse::Kind::kApproved;
@@ -141,8 +142,8 @@ OnlineResponse ApprovingIssuer::authorize(const OnlineRequest& request) {
   response.kind = OnlineResponse::Kind::kApproved;
   response.response_code = "00";
   response.authorization_code = "123456";
-  auto iad = authenticator_.issuerAuthenticationData(request.pan.digits(), request.pan_sequence_number,
-                                                     request.icc_data, last_check_, "00");
+  auto iad = authenticator_.issuerAuthenticationData(
+      request.pan.digits(), request.pan_sequence_number, request.icc_data, last_check_, "00");
   if (iad.isOk()) response.issuer_authentication_data = std::move(iad).value();
   return response;
 }

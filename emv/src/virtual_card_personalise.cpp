@@ -233,8 +233,8 @@ CardState initialCardState(const CardProfile& profile) {
 Result<std::shared_ptr<const CardImage>> personalise(const CardProfile& profile) {
   auto image = std::make_shared<CardImage>();
   image->profile = profile;
-  if (!isDigits(profile.pan.digits()) || profile.pan.digits().size() < 12 || profile.pan.digits().size() > 19 ||
-      !luhnValid(profile.pan.digits())) {
+  if (!isDigits(profile.pan.digits()) || profile.pan.digits().size() < 12 ||
+      profile.pan.digits().size() > 19 || !luhnValid(profile.pan.digits())) {
     return invalidArgument("card " + profile.id +
                            ": pan must be 12-19 digits passing the Luhn check");
   }

@@ -89,8 +89,8 @@ TEST(VirtualCardFaultsTest, WrongCryptogramFailsAtTheIssuer) {
   testing::selectAndRead(card, t, app.aid);
   const AcResponse ac = parseAc(generateAc(card, t, GenerateAcReference::kArqc, false, false));
   ASSERT_EQ(ac.sw, kSwOk);
-  crypto::AcRequest request{app.keys.cvn, app.keys.imk_ac, profile.pan.digits(), profile.psn,
-                            ac.atc,       t.data[0x9F37],  {}};
+  crypto::AcRequest request{
+      app.keys.cvn, app.keys.imk_ac, profile.pan.digits(), profile.psn, ac.atc, t.data[0x9F37], {}};
   request.data = testing::issuerAcInput(app.keys.cvn, t.data, t.card[0x82], ac.atc, ac.iad);
   auto ok = crypto::verifyApplicationCryptogram(request, ac.ac);
   ASSERT_TRUE(ok.isOk());

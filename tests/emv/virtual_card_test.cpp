@@ -264,8 +264,13 @@ TEST(VirtualCardTest, CdaOnBothGenerateAcsVerifiesAndArqcMatchesIssuer) {
                                                                         first.tlvs_without_sdad});
     ASSERT_TRUE(recovered.isOk()) << recovered.failure().toString();
     const Bytes arqc = recovered->application_cryptogram;
-    crypto::AcRequest request{app.keys.cvn, app.keys.imk_ac, profile.pan.digits(), profile.psn,
-                              first.atc,    t.data[0x9F37],  {}};
+    crypto::AcRequest request{app.keys.cvn,
+                              app.keys.imk_ac,
+                              profile.pan.digits(),
+                              profile.psn,
+                              first.atc,
+                              t.data[0x9F37],
+                              {}};
     request.data = testing::issuerAcInput(app.keys.cvn, t.data, t.card[0x82], first.atc, first.iad);
     auto ok = crypto::verifyApplicationCryptogram(request, arqc);
     ASSERT_TRUE(ok.isOk());
@@ -566,8 +571,13 @@ TEST(VirtualCardTest, ContactlessPpseAndQvsdcGpoCryptogram) {
   Terminal t;
   t.learn(gpo.data);
   EXPECT_EQ(t.cardValue(0x9F27)[0] & 0xC0, 0x80);
-  crypto::AcRequest request{app.keys.cvn,        app.keys.imk_ac, profile.pan.digits(), profile.psn,
-                            t.cardValue(0x9F36), data[0x9F37],    {}};
+  crypto::AcRequest request{app.keys.cvn,
+                            app.keys.imk_ac,
+                            profile.pan.digits(),
+                            profile.psn,
+                            t.cardValue(0x9F36),
+                            data[0x9F37],
+                            {}};
   request.data = testing::issuerAcInput(app.keys.cvn, data, t.cardValue(0x82), t.cardValue(0x9F36),
                                         t.cardValue(0x9F10));
   auto ok = crypto::verifyApplicationCryptogram(request, t.cardValue(0x9F26));

@@ -270,7 +270,8 @@ struct EmbeddedBackend::State {
         events(e),
         rule_uses(config.rules.size(), 0) {
     for (const Account& account : config.accounts) {
-      if (by_pan.count(account.card.pan.digits()) != 0) continue;  // the first account of a PAN wins
+      if (by_pan.count(account.card.pan.digits()) != 0)
+        continue;  // the first account of a PAN wins
       Card card;
       card.account = account;
       card.pin_tries_left = account.pin_try_limit;
@@ -693,8 +694,9 @@ struct EmbeddedBackend::State {
     for (const ScriptRule& rule : config.scripts) {
       if (rule.card && *rule.card != card.account.name) continue;
       ++script_number;
-      POSIM_ASSIGN_OR_RETURN(emv::crypto::IccMasterKey mk_smi,
-                             emv::crypto::deriveIccMasterKey(app->keys.imk_smi, profile.pan.digits(), psn));
+      POSIM_ASSIGN_OR_RETURN(
+          emv::crypto::IccMasterKey mk_smi,
+          emv::crypto::deriveIccMasterKey(app->keys.imk_smi, profile.pan.digits(), psn));
       POSIM_ASSIGN_OR_RETURN(Bytes sk_smi, emv::crypto::deriveScriptSessionKey(
                                                app->keys.cvn, mk_smi.key, check.atc, check.arqc));
       Bytes header;
@@ -1141,8 +1143,8 @@ struct EmbeddedBackend::State {
 
     // The ARPC with the final response code, and issuer scripts for approvals.
     if (check && check->verified) {
-      auto iad = authenticator.issuerAuthenticationData(request.pan.digits(), psn, request.icc_data, *check,
-                                                        response.response_code);
+      auto iad = authenticator.issuerAuthenticationData(request.pan.digits(), psn, request.icc_data,
+                                                        *check, response.response_code);
       if (iad.isOk()) {
         response.icc_data = emv::encodeTlv(emv::kTag91IssuerAuthenticationData, *iad);
       } else {

@@ -112,8 +112,8 @@ struct TestPkiSpec {
   std::size_t issuer_bits = 1152;
   std::size_t icc_bits = 1024;
   std::uint32_t public_exponent = 3;  // 3 or 65537
-  std::string pan;                // REQUIRED: the Application PAN the ICC certificate binds
-  std::string issuer_identifier;  // empty: the first 6 digits of pan
+  std::string pan;                    // REQUIRED: the Application PAN the ICC certificate binds
+  std::string issuer_identifier;      // empty: the first 6 digits of pan
   std::chrono::year_month issuer_certificate_expiry{std::chrono::year(2030), std::chrono::December};
   Bytes issuer_certificate_serial = {0x00, 0x00, 0x01};
   std::chrono::year_month icc_certificate_expiry{std::chrono::year(2028), std::chrono::December};
