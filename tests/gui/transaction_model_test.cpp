@@ -142,7 +142,8 @@ class TransactionModelTest : public QObject {
     }
     int checked = 0;
     for (int row = 0; row < model.rowCount(); ++row) {
-      const QString pan = QString::fromStdString(transactions_[std::size_t(row)].record.pan.digits());
+      const QString pan =
+          QString::fromStdString(transactions_[std::size_t(row)].record.pan.digits());
       QVERIFY(pan.size() >= 13);
       bool masked_shown = false;
       for (int column = 0; column < model.columnCount(); ++column) {

@@ -29,8 +29,9 @@ TEST(EngineTest, ChipSaleWithOnlinePinIsApprovedAndArrivesUnderTPlusOne) {
   EXPECT_EQ(sale->stan, "000001");
   EXPECT_EQ(sale->authorization_code.size(), 6u);
   EXPECT_FALSE(sale->rrn.empty());
-  EXPECT_EQ(sale->masked_pan.substr(sale->masked_pan.size() - 4),
-            rig.card("visa").profile().pan.digits().substr(rig.card("visa").profile().pan.size() - 4));
+  EXPECT_EQ(
+      sale->masked_pan.substr(sale->masked_pan.size() - 4),
+      rig.card("visa").profile().pan.digits().substr(rig.card("visa").profile().pan.size() - 4));
   EXPECT_EQ(sale->tvr.size(), 10u);
   // Timeline: card read, PIN entry, host time, second GENERATE AC.
   EXPECT_EQ(iso(sale->started_at), "2026-09-30T15:00:00+08:00");
