@@ -244,7 +244,7 @@ inline ResponseApdu generateAc(VirtualCard& card, Terminal& t, GenerateAcReferen
 }
 
 inline Bytes iccMk(ByteView imk, const CardProfile& p) {
-  auto mk = crypto::deriveIccMasterKey(imk, p.pan, p.psn);
+  auto mk = crypto::deriveIccMasterKey(imk, p.pan.digits(), p.psn);
   EXPECT_TRUE(mk.isOk());
   return mk->key;
 }
