@@ -1,5 +1,6 @@
 // posim readers [--json]
 // posim card serve --card NAME [--vpcd HOST:PORT] [--state F] [--fresh] [--seed N]
+//                  [--contactless] [--fault removed:COMMAND]
 //
 // The readers pcscd sees, and the virtual card served to every PC/SC application on the machine
 // through the vpcd reader of vsmartcard: it connects to vpcd (it reconnects whenever vpcd goes
@@ -162,7 +163,10 @@ int runCardServe(const Args& args, Io& io) {
       "fresh", "start from a newly personalised card (PIN tries full, counters zero)")(
       "seed", po::value<std::uint64_t>()->default_value(1),
       "seed of the card's random numbers (GET CHALLENGE, dynamic data)")(
-      "contactless", "present the card as tapped (contactless application data)");
+      "contactless", "present the card as tapped (contactless application data)")(
+      "fault", po::value<std::string>(),
+      "removed:COMMAND pulls the card out of the reader when COMMAND arrives (once; it is "
+      "inserted again right after)");
   auto parsed = parseOptions(args, options);
   if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
   if (parsed->help) {
@@ -174,6 +178,15 @@ int runCardServe(const Args& args, Io& io) {
   }
   auto card_name = stringOption(*parsed, "card");
   if (!card_name.isOk()) return usageError(io, self, card_name.status().message());
+  std::optional<emv::CardFault> fault;
+  if (parsed->values.count("fault") > 0) {
+    const std::string spec = parsed->values["fault"].as<std::string>();
+    if (spec.rfind("removed:", 0) != 0 || spec.size() == 8) {
+      return usageError(io, self, "--fault: '" + spec + "' is not removed:COMMAND");
+    }
+    fault.emplace();
+    fault->remove_at_command = spec.substr(8);
+  }
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
   if (parsed->values.count("vpcd") > 0) {
@@ -250,6 +263,11 @@ int runCardServe(const Args& args, Io& io) {
       io.err << "posim: " << s.message() << "\n";
     }
   };
+  if (fault.has_value()) {
+    virtual_card->setFault(*fault);
+    serve.pulled_out = [&] { return virtual_card->removed(); };
+    serve.reinsert = [&] { virtual_card->setFault(emv::CardFault{}); };
+  }
   io.out << "posim card serve: serving " << card->id << " (" << card->pan.masked()
          << ") to vpcd at " << host << ":" << port << ", state " << state_path << std::endl;
   const Status served_status = pcsc::serveOverVpcd(served, serve);

@@ -311,9 +311,36 @@ Result<Bytes> PcscCard::transmitRaw(ByteView command) {
   const LONG rv =
       SCardTransmit(handles_->card, pci, command.data(), static_cast<DWORD>(command.size()),
                     nullptr, response.data(), &length);
-  if (rv != SCARD_S_SUCCESS) return cardError(rv, "transmit", reader_);
+  if (rv != SCARD_S_SUCCESS || length < 2) {
+    // A reader that loses the card mid-command may report a transmission failure or an empty
+    // answer: ask pcscd (for up to a second) whether the card is still there.
+    if (cardGone()) return cardError(SCARD_W_REMOVED_CARD, "transmit", reader_);
+    if (rv != SCARD_S_SUCCESS) return cardError(rv, "transmit", reader_);
+  }
   response.resize(length);
   return response;
+}
+
+bool PcscCard::cardGone() {
+  DWORD name_length = 0;
+  DWORD reader_state = 0;
+  DWORD protocol = 0;
+  DWORD atr_length = 0;
+  const LONG status = SCardStatus(handles_->card, nullptr, &name_length, &reader_state, &protocol,
+                                  nullptr, &atr_length);
+  if (status == SCARD_W_REMOVED_CARD || status == SCARD_E_NO_SMARTCARD) return true;
+  SCARD_READERSTATE state{};
+  state.szReader = reader_.c_str();
+  state.dwCurrentState = SCARD_STATE_PRESENT;
+  for (int slice = 0; slice < 10; ++slice) {
+    const LONG rv = SCardGetStatusChange(handles_->context, 100, &state, 1);
+    if (rv != SCARD_S_SUCCESS && rv != static_cast<LONG>(SCARD_E_TIMEOUT)) return false;
+    if (rv == SCARD_S_SUCCESS) {
+      if ((state.dwEventState & SCARD_STATE_EMPTY) != 0) return true;
+      state.dwCurrentState = state.dwEventState & ~static_cast<DWORD>(SCARD_STATE_CHANGED);
+    }
+  }
+  return false;
 }
 
 Result<Bytes> PcscCard::transceive(ByteView command) {

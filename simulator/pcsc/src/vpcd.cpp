@@ -83,6 +83,10 @@ void serveConnection(int fd, VpcdCard& card, const VpcdServeOptions& options) {
     if (length > 0 && !readExact(fd, message.data(), length, options)) return;
     const std::optional<Bytes> answer = card.handle(message);
     if (options.after_message) options.after_message();
+    if (options.pulled_out && options.pulled_out()) {
+      note(options, "card pulled out of the reader");
+      return;
+    }
     if (answer.has_value() && !writeAll(fd, frameVpcdMessage(*answer))) return;
   }
 }
@@ -175,15 +179,21 @@ Status serveOverVpcd(VpcdCard& card, const VpcdServeOptions& options) {
       continue;
     }
     said_waiting = false;
-    Socket socket(fd);
-    note(options, "connected to vpcd at " + where);
-    serveConnection(socket.fd(), card, options);
+    {
+      Socket socket(fd);  // closed at the end of this block: vpcd then sees the card gone
+      note(options, "connected to vpcd at " + where);
+      serveConnection(socket.fd(), card, options);
+    }
     if (card.powered()) {
       // The reader is gone: the card loses power as if pulled out.
       card.handle(Bytes{static_cast<std::uint8_t>(VpcdControl::kPowerOff)});
       if (options.after_message) options.after_message();
     }
-    if (!stopped(options)) {
+    if (options.pulled_out && options.pulled_out()) {
+      pause(options, options.reinsert_delay_ms);
+      if (options.reinsert) options.reinsert();
+      note(options, "card inserted again");
+    } else if (!stopped(options)) {
       note(options, "vpcd closed the connection; reconnecting");
       pause(options, options.reconnect_delay_ms);
     }

@@ -73,6 +73,8 @@ class PcscCard final : public emv::Icc {
   struct Handles;
   PcscCard(std::unique_ptr<Handles> handles, std::string reader);
   Result<Bytes> transmitRaw(ByteView command);
+  // True when the reader reports no card within about a second.
+  bool cardGone();
 
   std::unique_ptr<Handles> handles_;
   std::string reader_;

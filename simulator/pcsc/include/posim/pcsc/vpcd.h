@@ -69,6 +69,13 @@ struct VpcdServeOptions {
   std::function<void(const std::string&)> note;
   // Called after each message was handled (to persist the card's state); may be empty.
   std::function<void()> after_message;
+  // Asked after each message: true when the card was pulled out (an injected fault). The
+  // connection to vpcd is then closed, which vpcd reports to pcscd as a removed card, and
+  // `reinsert` runs before the card connects again. Both may be empty.
+  std::function<bool()> pulled_out;
+  std::function<void()> reinsert;
+  // How long the card stays out: long enough for pcscd's reader polling to see it gone.
+  int reinsert_delay_ms = 2000;
 };
 
 // Connects to vpcd and serves `card` until *options.stop is set, reconnecting whenever vpcd
