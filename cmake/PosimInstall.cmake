@@ -9,7 +9,12 @@ install(TARGETS ${posim_libraries} posim_warnings posim_sanitizers
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-foreach(dir simulator/base emv simulator/settlement simulator/acquirer simulator/terminal scenarios)
+set(posim_header_dirs simulator/base emv simulator/settlement simulator/acquirer simulator/terminal
+                      scenarios)
+if(POSIM_WITH_PCSC)
+  list(APPEND posim_header_dirs simulator/pcsc)
+endif()
+foreach(dir ${posim_header_dirs})
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${dir}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
 install(TARGETS posim RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

@@ -58,10 +58,22 @@ constexpr std::array kCommands = {
     Command{"emv run",
             "posim emv run --card NAME --amount 12.34 [--terminal NAME] [--entry "
             "chip|contactless|swipe] "
-            "[--pin DIGITS] [--at TIME] [--seed N] [--fault SPEC] [--trace] [--json]",
-            "one transaction between a virtual card and the terminal kernel (exit 0 approved or "
-            "declined, 3 bad profile, 4 card failure)",
+            "[--pin DIGITS] [--at TIME] [--seed N] [--fault SPEC] [--trace] [--json] "
+            "[--reader NAME|list [--wait SECONDS]]",
+            "one transaction between a virtual card (or a PC/SC reader's card) and the terminal "
+            "kernel (exit 0 approved or declined, 3 bad profile, 4 card failure, no card, pcscd "
+            "down)",
             &runEmvRun},
+    Command{"readers", "posim readers [--json]",
+            "list the PC/SC readers pcscd sees, with the ATR of the card in each (exit 4 when "
+            "pcscd is not running)",
+            &runReaders},
+    Command{"card serve",
+            "posim card serve --card NAME [--vpcd HOST:PORT] [--state F] [--fresh] [--seed N] "
+            "[--contactless] [--fault removed:COMMAND]",
+            "serve a virtual card to PC/SC applications through vsmartcard's vpcd reader until "
+            "SIGINT/SIGTERM; its state persists in --state",
+            &runCardServe},
     Command{"crypto kcv", "posim crypto kcv --key HEX [--json]",
             "key check value of a DES/TDES key (leftmost 3 bytes of E(key, 00..00))",
             &runCryptoKcv},

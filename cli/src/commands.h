@@ -33,6 +33,10 @@ int runDialects(const Args& args, Io& io);
 int runEmvDecode(const Args& args, Io& io);
 int runEmvRun(const Args& args, Io& io);
 
+// PC/SC readers and the virtual card served through vpcd (pcsc_commands.cpp).
+int runReaders(const Args& args, Io& io);
+int runCardServe(const Args& args, Io& io);
+
 // posim crypto ...: the payment crypto calculator (crypto_command.cpp).
 int runCryptoKcv(const Args& args, Io& io);
 int runCryptoMac(const Args& args, Io& io);

@@ -1,9 +1,11 @@
 // posim emv run --card NAME --terminal NAME --amount 12.34 [--entry chip|contactless|swipe]
 //               [--pin 1234] [--trace] [--json] [--at TIME] [--seed N] [--fault SPEC]
+//               [--reader NAME|list [--wait SECONDS]]
 //
-// One transaction between a virtual card and the terminal kernel, with an issuer that approves
-// every ARQC it can verify (the embedded acquirer replaces it later). The outcome is in the
-// output: exit 0 whenever the transaction completes, approved or declined.
+// One transaction between a virtual card (or, with --reader, the card in a PC/SC reader) and the
+// terminal kernel, with an issuer that approves every ARQC it can verify (the embedded acquirer
+// replaces it later). The outcome is in the output: exit 0 whenever the transaction completes,
+// approved or declined.
 #include <chrono>
 #include <ostream>
 
@@ -19,6 +21,7 @@
 #include "commands.h"
 #include "exit_codes.h"
 #include "options.h"
+#include "pcsc_support.h"
 
 namespace posim::cli {
 namespace {
@@ -86,14 +89,27 @@ std::string track2Of(const emv::CardProfile& card) {
          card.magstripe.track2_discretionary;
 }
 
-void printSummary(Io& io, const emv::CardProfile& card, const emv::TerminalProfile& terminal,
+// Which card took part: a profile (virtual card, or the keys of a test card in a reader) and the
+// reader, when it was a physical card.
+struct CardShown {
+  const emv::CardProfile* profile = nullptr;  // null: a reader card of unknown profile
+  std::string reader;                         // empty: the virtual card
+
+  std::string id() const { return profile != nullptr ? profile->id : "reader card"; }
+  std::string maskedPan(const emv::KernelResult& result) const {
+    return profile != nullptr ? profile->pan.masked() : result.masked_pan;
+  }
+};
+
+void printSummary(Io& io, const CardShown& card, const emv::TerminalProfile& terminal,
                   const emv::TransactionInputs& inputs, const emv::KernelResult& result) {
   auto line = [&](std::string_view label, const std::string& value) {
     io.out << label << std::string(13 - label.size(), ' ') << value << "\n";
   };
-  line("card", card.id + "  " + card.pan.masked() +
+  line("card", card.id() + "  " + card.maskedPan(result) +
                    (result.application_label.empty() ? "" : "  " + result.application_label) +
                    (result.aid.empty() ? "" : " (" + toHex(result.aid) + ")"));
+  if (!card.reader.empty()) line("reader", card.reader);
   line("terminal", terminal.name);
   line("transaction", inputs.amount.toString() + ", " +
                           std::string(emv::entryModeName(result.entry_mode)) +
@@ -136,11 +152,12 @@ void printTrace(Io& io, const emv::KernelResult& result) {
   io.out << "\n";
 }
 
-Json resultJson(const emv::CardProfile& card, const emv::TerminalProfile& terminal,
+Json resultJson(const CardShown& card, const emv::TerminalProfile& terminal,
                 const emv::TransactionInputs& inputs, const emv::KernelResult& result) {
   Json doc = Json::object();
-  doc["card"] = card.id;
-  doc["pan"] = card.pan.masked();
+  doc["card"] = card.profile != nullptr ? Json(card.profile->id) : Json();
+  doc["pan"] = card.maskedPan(result);
+  if (!card.reader.empty()) doc["reader"] = card.reader;
   doc["terminal"] = terminal.name;
   doc["amount"] = inputs.amount.toDecimalString();
   doc["currency"] = std::string(inputs.amount.currency().alpha);
@@ -208,6 +225,11 @@ int runEmvRun(const Args& args, Io& io) {
       "fault", po::value<std::string>(),
       "inject a card fault: mute, removed:COMMAND, wrong-cryptogram, corrupted-certificate, "
       "blocked-application, pin-try-limit-exceeded, status:COMMAND=SW")(
+      "reader", po::value<std::string>(),
+      "use the card in this PC/SC reader (a full name or a unique part of it; `list` lists "
+      "them) instead of a virtual card; --card then names the test card's profile, whose issuer "
+      "keys verify the ARQC")("wait", po::value<double>()->default_value(0),
+                              "with --reader: seconds to wait for a card to be inserted")(
       "trace", "print every step with its APDU exchanges and decoded responses")(
       "json", "print the result as JSON");
   auto parsed = parseOptions(args, options);
@@ -219,8 +241,23 @@ int runEmvRun(const Args& args, Io& io) {
   if (!parsed->positional.empty()) {
     return usageError(io, self, "unexpected argument '" + parsed->positional[0] + "'");
   }
-  auto card_name = stringOption(*parsed, "card");
-  if (!card_name.isOk()) return usageError(io, self, card_name.status().message());
+  const bool use_reader = parsed->values.count("reader") > 0;
+  if (use_reader && parsed->values["reader"].as<std::string>() == "list") {
+    return printReaders(io, parsed->values.count("json") > 0);
+  }
+  std::optional<std::string> card_name;
+  if (parsed->values.count("card") > 0 || !use_reader) {
+    auto name = stringOption(*parsed, "card");
+    if (!name.isOk()) return usageError(io, self, name.status().message());
+    card_name = *name;
+  }
+  const double wait_seconds = parsed->values["wait"].as<double>();
+  if (!(wait_seconds >= 0 && wait_seconds <= 3600)) {
+    return usageError(io, self, "--wait: seconds between 0 and 3600");
+  }
+  if (use_reader && parsed->values.count("fault") > 0) {
+    return usageError(io, self, "--fault injects faults into the virtual card, not a reader card");
+  }
   auto amount_text = stringOption(*parsed, "amount");
   if (!amount_text.isOk()) return usageError(io, self, amount_text.status().message());
   auto entry = parseEntry(parsed->values["entry"].as<std::string>());
@@ -239,10 +276,14 @@ int runEmvRun(const Args& args, Io& io) {
   }
 
   scenarios::Resolver resolver;
-  auto card = scenarios::loadCardProfile(*card_name, resolver);
-  if (!card.isOk()) {
-    io.err << card.errorText();
-    return kExitInvalidInput;
+  std::optional<emv::CardProfile> card;
+  if (card_name.has_value()) {
+    auto loaded = scenarios::loadCardProfile(*card_name, resolver);
+    if (!loaded.isOk()) {
+      io.err << loaded.errorText();
+      return kExitInvalidInput;
+    }
+    card = std::move(loaded).value();
   }
   auto terminal =
       scenarios::loadTerminalProfile(parsed->values["terminal"].as<std::string>(), resolver);
@@ -267,6 +308,9 @@ int runEmvRun(const Args& args, Io& io) {
                       std::chrono::minutes(0)};
   }
   if (*entry == emv::EntryMode::kMagstripe) {
+    if (use_reader) {
+      return usageError(io, self, "--entry swipe: a PC/SC reader reads chips, not stripes");
+    }
     if (!card->magstripe.present) {
       io.err << "posim: card " << card->id << " has no magnetic stripe\n";
       return kExitInvalidInput;
@@ -274,14 +318,31 @@ int runEmvRun(const Args& args, Io& io) {
     inputs.track2 = track2Of(*card);
   }
 
-  auto virtual_card = emv::VirtualCard::create(*card);
-  if (!virtual_card.isOk()) {
-    io.err << "posim: card " << card->id << ": " << virtual_card.status().message() << "\n";
-    return kExitInvalidInput;
+  std::optional<emv::VirtualCard> virtual_card;
+  std::unique_ptr<emv::Icc> reader_card;
+  CardShown shown;
+  if (card.has_value()) shown.profile = &*card;
+  if (use_reader) {
+    auto opened = openReaderCard(parsed->values["reader"].as<std::string>(),
+                                 std::chrono::milliseconds(static_cast<long>(wait_seconds * 1000)));
+    if (!opened.isOk())
+      return reportError(io, opened.status().code() == StatusCode::kNotFound
+                                 ? unavailable(opened.status().message())
+                                 : opened.status());
+    shown.reader = opened->reader;
+    reader_card = std::move(opened->card);
+  } else {
+    auto created = emv::VirtualCard::create(*card);
+    if (!created.isOk()) {
+      io.err << "posim: card " << card->id << ": " << created.status().message() << "\n";
+      return kExitInvalidInput;
+    }
+    virtual_card = std::move(created).value();
+    virtual_card->setFault(fault);
   }
-  virtual_card->setFault(fault);
+  emv::Icc& icc = reader_card != nullptr ? *reader_card : static_cast<emv::Icc&>(*virtual_card);
   emv::IssuerAuthenticator authenticator;
-  authenticator.addCard(*card);
+  if (card.has_value()) authenticator.addCard(*card);
   emv::ApprovingIssuer issuer(authenticator);
   FixedPinEntry pin_entry(pin);
   SeededRandom random(parsed->values["seed"].as<std::uint64_t>());
@@ -290,13 +351,13 @@ int runEmvRun(const Args& args, Io& io) {
   environment.pin_entry = &pin_entry;
   environment.authorizer = &issuer;
   emv::Kernel kernel(*terminal, environment);
-  const emv::KernelResult result = kernel.run(*virtual_card, inputs);
+  const emv::KernelResult result = kernel.run(icc, inputs);
 
   if (parsed->values.count("json") > 0) {
-    io.out << resultJson(*card, *terminal, inputs, result).dump(2) << "\n";
+    io.out << resultJson(shown, *terminal, inputs, result).dump(2) << "\n";
   } else {
     if (parsed->values.count("trace") > 0) printTrace(io, result);
-    printSummary(io, *card, *terminal, inputs, result);
+    printSummary(io, shown, *terminal, inputs, result);
   }
   if (result.outcome == emv::Outcome::kCardError) {
     io.err << "posim: the card failed: " << result.reason << "\n";

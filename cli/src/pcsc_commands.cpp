@@ -1,0 +1,283 @@
+// posim readers [--json]
+// posim card serve --card NAME [--vpcd HOST:PORT] [--state F] [--fresh] [--seed N]
+//                  [--contactless] [--fault removed:COMMAND]
+//
+// The readers pcscd sees, and the virtual card served to every PC/SC application on the machine
+// through the vpcd reader of vsmartcard: it connects to vpcd (it reconnects whenever vpcd goes
+// away) and answers its messages until SIGINT/SIGTERM. The card's state (ATC, PIN tries,
+// offline counters, transaction log) is saved to the state file after every change and loaded
+// at the next start. Exit 0 after a signal, 2 usage, 3 bad profile or state file, 4 state file
+// not writable or no PC/SC support in this build.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <ostream>
+#include <regex>
+
+#include <sys/stat.h>
+
+#include "posim/base/json.h"
+#include "posim/emv/card_state_json.h"
+#include "posim/emv/virtual_card.h"
+#include "posim/scenarios/profiles.h"
+#ifdef POSIM_WITH_PCSC
+#include "posim/pcsc/pcsc_card.h"
+#include "posim/pcsc/vpcd.h"
+#endif
+
+#include "commands.h"
+#include "exit_codes.h"
+#include "load_progress.h"
+#include "options.h"
+#include "pcsc_support.h"
+#include "text_file.h"
+
+namespace posim::cli {
+namespace {
+
+[[maybe_unused]] Status noPcsc() {
+  return unimplemented(
+      "this posim was built without PC/SC support: install libpcsclite-dev (scripts/setup) and "
+      "build again");
+}
+
+// ~/.cache/posim/cards/<card>.json ($XDG_CACHE_HOME when set).
+std::string defaultStatePath(const std::string& card_id) {
+  std::filesystem::path base;
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg != '\0') {
+    base = xdg;
+  } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
+    base = std::filesystem::path(home) / ".cache";
+  } else {
+    base = std::filesystem::temp_directory_path();
+  }
+  return (base / "posim" / "cards" / (card_id + ".json")).string();
+}
+
+// The vpcd port of /etc/reader.conf.d/vpcd (DEVICENAME /dev/null:0x8C7B), else 35963.
+std::uint16_t defaultVpcdPort() {
+  std::ifstream in("/etc/reader.conf.d/vpcd");
+  const std::regex device(R"(^\s*DEVICENAME\s+\S*:(0x[0-9A-Fa-f]+|[0-9]+)\s*$)");
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (std::regex_match(line, m, device)) {
+      const unsigned long port = std::stoul(m[1].str(), nullptr, 0);
+      if (port > 0 && port <= 0xFFFF) return static_cast<std::uint16_t>(port);
+    }
+  }
+  return 35963;
+}
+
+// Writes the state file whole (a temporary file renamed over it), readable by its owner only:
+// it holds the offline PIN.
+Status saveState(const std::string& path, const emv::CardState& state, const std::string& card) {
+  std::error_code ec;
+  const std::filesystem::path target(path);
+  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
+  const std::string temporary = path + ".tmp";
+  {
+    const mode_t old_mask = ::umask(077);
+    Status written = writeTextFile(temporary, emv::cardStateToJson(state, card).dump(2) + "\n");
+    ::umask(old_mask);
+    POSIM_RETURN_IF_ERROR(written);
+  }
+  std::filesystem::rename(temporary, target, ec);
+  if (ec) return ioError("cannot write " + path + ": " + ec.message());
+  return {};
+}
+
+}  // namespace
+
+#ifdef POSIM_WITH_PCSC
+
+Result<ReaderCard> openReaderCard(const std::string& reader, std::chrono::milliseconds wait) {
+  POSIM_ASSIGN_OR_RETURN(std::unique_ptr<pcsc::PcscCard> card, pcsc::PcscCard::open(reader, wait));
+  ReaderCard out;
+  out.reader = card->readerName();
+  out.card = std::move(card);
+  return out;
+}
+
+int printReaders(Io& io, bool json) {
+  auto readers = pcsc::listReaders();
+  if (!readers.isOk()) return reportError(io, readers.status());
+  if (json) {
+    Json list = Json::array();
+    for (const pcsc::ReaderInfo& r : *readers) {
+      Json entry = Json::object();
+      entry["name"] = r.name;
+      entry["card_present"] = r.card_present;
+      entry["atr"] = r.card_present ? Json(toHex(r.atr)) : Json();
+      list.push(std::move(entry));
+    }
+    io.out << list.dump(2) << "\n";
+    return kExitOk;
+  }
+  if (readers->empty()) {
+    io.out << "no PC/SC reader (pcscd runs but sees none): plug one in, or serve a virtual card "
+              "with `posim card serve`\n";
+    return kExitOk;
+  }
+  for (const pcsc::ReaderInfo& r : *readers) {
+    io.out << r.name << "  " << (r.card_present ? "card, ATR " + toHex(r.atr) : "no card") << "\n";
+  }
+  return kExitOk;
+}
+
+#else
+
+Result<ReaderCard> openReaderCard(const std::string&, std::chrono::milliseconds) {
+  return noPcsc();
+}
+
+int printReaders(Io& io, bool) {
+  return reportError(io, noPcsc());
+}
+
+#endif
+
+int runReaders(const Args& args, Io& io) {
+  const Command& self = *findCommand("readers");
+  po::options_description options("Options");
+  options.add_options()("json", "print the readers as JSON");
+  auto parsed = parseOptions(args, options);
+  if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
+  if (parsed->help) {
+    printCommandHelp(io, self, options);
+    return kExitOk;
+  }
+  if (!parsed->positional.empty()) {
+    return usageError(io, self, "unexpected argument '" + parsed->positional[0] + "'");
+  }
+  return printReaders(io, parsed->values.count("json") > 0);
+}
+
+int runCardServe(const Args& args, Io& io) {
+  const Command& self = *findCommand("card serve");
+  po::options_description options("Options");
+  options.add_options()("card", po::value<std::string>(), "card profile: a name or a YAML path")(
+      "vpcd", po::value<std::string>(),
+      "HOST:PORT where vpcd listens (default 127.0.0.1 and the port of /etc/reader.conf.d/vpcd, "
+      "35963)")("state", po::value<std::string>(),
+                "the card's state file (default ~/.cache/posim/cards/CARD.json)")(
+      "fresh", "start from a newly personalised card (PIN tries full, counters zero)")(
+      "seed", po::value<std::uint64_t>()->default_value(1),
+      "seed of the card's random numbers (GET CHALLENGE, dynamic data)")(
+      "contactless", "present the card as tapped (contactless application data)")(
+      "fault", po::value<std::string>(),
+      "removed:COMMAND pulls the card out of the reader when COMMAND arrives (once; it is "
+      "inserted again right after)");
+  auto parsed = parseOptions(args, options);
+  if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
+  if (parsed->help) {
+    printCommandHelp(io, self, options);
+    return kExitOk;
+  }
+  if (!parsed->positional.empty()) {
+    return usageError(io, self, "unexpected argument '" + parsed->positional[0] + "'");
+  }
+  auto card_name = stringOption(*parsed, "card");
+  if (!card_name.isOk()) return usageError(io, self, card_name.status().message());
+  std::optional<emv::CardFault> fault;
+  if (parsed->values.count("fault") > 0) {
+    const std::string spec = parsed->values["fault"].as<std::string>();
+    if (spec.rfind("removed:", 0) != 0 || spec.size() == 8) {
+      return usageError(io, self, "--fault: '" + spec + "' is not removed:COMMAND");
+    }
+    fault.emplace();
+    fault->remove_at_command = spec.substr(8);
+  }
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  if (parsed->values.count("vpcd") > 0) {
+    const std::string where = parsed->values["vpcd"].as<std::string>();
+    const std::regex host_port(R"(^(.+):([0-9]{1,5})$)");
+    std::smatch m;
+    const unsigned long p = std::regex_match(where, m, host_port) ? std::stoul(m[2].str()) : 0;
+    if (p == 0 || p > 0xFFFF) {
+      return usageError(io, self, "--vpcd: '" + where + "' is not HOST:PORT (port 1-65535)");
+    }
+    host = m[1].str();
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+      host = host.substr(1, host.size() - 2);
+    }
+    port = static_cast<std::uint16_t>(p);
+  }
+
+  scenarios::Resolver resolver;
+  auto card = scenarios::loadCardProfile(*card_name, resolver);
+  if (!card.isOk()) {
+    io.err << card.errorText();
+    return kExitInvalidInput;
+  }
+  const std::string state_path = parsed->values.count("state") > 0
+                                     ? parsed->values["state"].as<std::string>()
+                                     : defaultStatePath(card->id);
+  std::optional<emv::CardState> state;
+  if (parsed->values.count("fresh") == 0 && std::filesystem::exists(state_path)) {
+    auto text = readTextFile(state_path);
+    if (!text.isOk()) return reportError(io, text.status());
+    auto doc = Json::parse(*text);
+    if (!doc.isOk()) {
+      io.err << "posim: " << state_path << ": " << doc.status().message()
+             << " (start afresh with --fresh)\n";
+      return kExitInvalidInput;
+    }
+    auto loaded = emv::cardStateFromJson(*doc, card->id);
+    if (!loaded.isOk()) {
+      io.err << "posim: " << state_path << ": " << loaded.status().message()
+             << " (start afresh with --fresh, or give another --state)\n";
+      return kExitInvalidInput;
+    }
+    state = std::move(loaded).value();
+  }
+  auto virtual_card =
+      emv::VirtualCard::create(*card, state, parsed->values["seed"].as<std::uint64_t>());
+  if (!virtual_card.isOk()) {
+    io.err << "posim: card " << card->id << ": " << virtual_card.status().message() << "\n";
+    return kExitInvalidInput;
+  }
+  emv::CardState saved = virtual_card->state();
+  if (Status s = saveState(state_path, saved, card->id); !s.isOk()) return reportError(io, s);
+
+#ifdef POSIM_WITH_PCSC
+  if (port == 0) port = defaultVpcdPort();
+  StopOnSignal stop;
+  pcsc::VpcdCard served(*virtual_card, parsed->values.count("contactless") > 0
+                                           ? emv::CardInterface::kContactless
+                                           : emv::CardInterface::kContact);
+  Status save_error;
+  pcsc::VpcdServeOptions serve;
+  serve.host = host;
+  serve.port = port;
+  serve.stop = stop.flag();
+  serve.note = [&io](const std::string& text) {
+    io.out << "posim card serve: " << text << std::endl;
+  };
+  serve.after_message = [&] {
+    if (virtual_card->state() == saved) return;
+    saved = virtual_card->state();
+    Status s = saveState(state_path, saved, card->id);
+    if (!s.isOk() && save_error.isOk()) {
+      save_error = s;
+      io.err << "posim: " << s.message() << "\n";
+    }
+  };
+  if (fault.has_value()) {
+    virtual_card->setFault(*fault);
+    serve.pulled_out = [&] { return virtual_card->removed(); };
+    serve.reinsert = [&] { virtual_card->setFault(emv::CardFault{}); };
+  }
+  io.out << "posim card serve: serving " << card->id << " (" << card->pan.masked()
+         << ") to vpcd at " << host << ":" << port << ", state " << state_path << std::endl;
+  const Status served_status = pcsc::serveOverVpcd(served, serve);
+  if (!served_status.isOk()) return reportError(io, served_status);
+  io.out << "posim card serve: stopped (ATC of the first application "
+         << (saved.applications.empty() ? 0 : saved.applications.front().atc) << ")" << std::endl;
+  return save_error.isOk() ? kExitOk : kExitRuntime;
+#else
+  return reportError(io, noPcsc());
+#endif
+}
+
+}  // namespace posim::cli
