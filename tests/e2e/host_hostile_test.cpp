@@ -380,6 +380,12 @@ TEST_F(HostHostileTest, ConnectionsBeyondTheCapEvictSilentOnesNotClients) {
 }
 
 TEST_F(HostHostileTest, RunningOutOfFileDescriptorsEvictsInsteadOfSpinning) {
+#if defined(__SANITIZE_ADDRESS__)
+  // The sanitizer runtime inside `posim host` probes memory through a pipe (UBSan's vptr check):
+  // with every descriptor taken on purpose it cannot, and reports a false "invalid vptr".
+  GTEST_SKIP()
+      << "exhausts the file descriptors the sanitizer runtime needs; runs in the normal build";
+#endif
   // 64 descriptors: a few dozen connections exhaust them, accept() fails with EMFILE.
   startHost({}, "", 64);
   EXPECT_NE(host_->err().find("the open file limit (64) is below --max-connections 4096"),
