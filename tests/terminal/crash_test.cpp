@@ -204,6 +204,19 @@ void killAtPoint(std::string_view name) {
   if (name == g_kill_at) ::kill(::getpid(), SIGKILL);
 }
 
+// A 100.00 sale on the journal at `path`, in a child process killed at crash point `point`;
+// whether the child was killed there.
+template <typename RunChild>
+bool saleKilledAt(RunChild run_child, const std::string& path, std::string_view point) {
+  g_kill_at = point;
+  const int status = run_child([&] {
+    TerminalRig rig(path);
+    setCrashHook(&killAtPoint);
+    (void)rig.sale("100.00");
+  });
+  return WIFSIGNALED(status);
+}
+
 TEST_F(CrashTest, RefundKilledAfterTheHostAnsweredIsReversedNotLost) {
   // The host approves the refund (credits the card, counts it in its batch); the terminal dies
   // before the answer is on record. Unreversed, the host's batch would hold a credit the
@@ -253,13 +266,9 @@ TEST_F(CrashTest, AnApprovalIsOnRecordBeforeTheReceiptSaysSo) {
   // Killed once the receipt is printed: the sale is approved in the journal and its reversal
   // disarmed, so the restart reverses nothing the customer holds a receipt for.
   const std::string path = journalPath();
-  g_kill_at = "engine.sale.receipt_printed";
-  const int status = runChild([&] {
-    TerminalRig rig(path);
-    setCrashHook(&killAtPoint);
-    (void)rig.sale("100.00");
-  });
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the child should have been killed";
+  ASSERT_TRUE(saleKilledAt([this](auto body) { return runChild(body); }, path,
+                           "engine.sale.receipt_printed"))
+      << "the child should have been killed";
   TerminalRig rig(path);
   auto records = rig.journal().transactions();
   ASSERT_TRUE(records.isOk());
@@ -279,13 +288,9 @@ TEST_F(CrashTest, KilledAfterTheCardsLastWordTheSaleIsInterruptedAndReversed) {
   // The host approved and the card gave its final answer, but nothing of it is on record: the
   // sale did not happen (no receipt was printed), and the request is reversed once.
   const std::string path = journalPath();
-  g_kill_at = "engine.sale.card_done";
-  const int status = runChild([&] {
-    TerminalRig rig(path);
-    setCrashHook(&killAtPoint);
-    (void)rig.sale("100.00");
-  });
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the child should have been killed";
+  ASSERT_TRUE(
+      saleKilledAt([this](auto body) { return runChild(body); }, path, "engine.sale.card_done"))
+      << "the child should have been killed";
   TerminalRig rig(path);
   CountingBackend counting(rig.host());
   rig.makeEngine(counting);
