@@ -23,6 +23,7 @@
 #include "posim/scenarios/dialect_files.h"
 
 #include "acquirer_test_support.h"
+#include "loopback_client.h"
 
 namespace posim::acquirer {
 namespace {
@@ -63,19 +64,7 @@ class HostFramingTest : public ::testing::Test {
   }
 
   // A framed 0200 sale with this STAN.
-  Bytes framedSale(int stan) {
-    char text[8];
-    std::snprintf(text, sizeof text, "%06d", stan);
-    const Request sale = testing::request(TransactionType::kSale, visaPan(), 1000, text,
-                                          testing::plus(at(kStart), std::chrono::seconds(stan)));
-    auto message = requestToMessage(*dialect_, sale);
-    EXPECT_TRUE(message.isOk()) << message.status().toString();
-    auto packed = iso8583::pack(*dialect_, *message);
-    EXPECT_TRUE(packed.isOk()) << packed.status().toString();
-    auto framed = iso8583::frame(iso8583::Framing::kBinary2, *packed);
-    EXPECT_TRUE(framed.isOk());
-    return framed.valueOr(Bytes{});
-  }
+  Bytes framedSale(int stan) { return testing::framedSale(*dialect_, stan); }
 
   void write(const Bytes& bytes) {
     ASSERT_EQ(::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL),

@@ -24,6 +24,7 @@
 #include "posim/scenarios/dialect_files.h"
 
 #include "acquirer_test_support.h"
+#include "loopback_client.h"
 
 namespace posim::acquirer {
 namespace {
@@ -58,61 +59,7 @@ class Notes final : public EventSink {
   std::vector<std::string> notes_;
 };
 
-// A client socket with a receive timeout, so a missing answer fails instead of hanging.
-class Client {
- public:
-  explicit Client(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
-    const int one = 1;
-    ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-    timeval timeout{10, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    // A host that stopped reading makes a write fail after this instead of blocking the test.
-    timeval send_timeout{2, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof send_timeout);
-  }
-  ~Client() { ::close(fd_); }
-  Client(const Client&) = delete;
-  Client& operator=(const Client&) = delete;
-
-  bool connected() const { return connected_; }
-  bool write(const Bytes& bytes) {
-    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) ==
-           static_cast<ssize_t>(bytes.size());
-  }
-  // The body of the next binary2 frame, or nullopt when the host closed the connection.
-  std::optional<Bytes> read() {
-    Bytes prefix = readExactly(2);
-    if (prefix.size() != 2) return std::nullopt;
-    Bytes body = readExactly(static_cast<std::size_t>(prefix[0] << 8 | prefix[1]));
-    return body;
-  }
-  // True when the host closed the connection (end of stream before the timeout).
-  bool closedByHost() {
-    std::uint8_t byte = 0;
-    return ::recv(fd_, &byte, 1, 0) == 0;
-  }
-
- private:
-  Bytes readExactly(std::size_t n) {
-    Bytes out(n);
-    std::size_t got = 0;
-    while (got < n) {
-      const ssize_t r = ::recv(fd_, out.data() + got, n - got, 0);
-      if (r <= 0) break;
-      got += static_cast<std::size_t>(r);
-    }
-    out.resize(got);
-    return out;
-  }
-
-  int fd_;
-  bool connected_ = false;
-};
+using Client = testing::LoopbackClient;
 
 class HostLimitsTest : public ::testing::Test {
  protected:
@@ -130,18 +77,7 @@ class HostLimitsTest : public ::testing::Test {
     host_ = std::move(host).value();
   }
 
-  Bytes framedSale(int stan) {
-    char text[8];
-    std::snprintf(text, sizeof text, "%06d", stan);
-    const Request sale = testing::request(TransactionType::kSale, visaPan(), 1000, text,
-                                          testing::plus(at(kStart), std::chrono::seconds(stan)));
-    auto message = requestToMessage(*dialect_, sale);
-    EXPECT_TRUE(message.isOk()) << message.status().toString();
-    auto packed = iso8583::pack(*dialect_, *message);
-    EXPECT_TRUE(packed.isOk()) << packed.status().toString();
-    auto framed = iso8583::frame(iso8583::Framing::kBinary2, *packed);
-    return framed.valueOr(Bytes{});
-  }
+  Bytes framedSale(int stan) { return testing::framedSale(*dialect_, stan); }
 
   // Sends a sale and returns the answer's response code ("" when the connection ended).
   std::string sale(Client& client, int stan) {

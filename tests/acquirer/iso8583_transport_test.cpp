@@ -27,6 +27,7 @@
 #include "posim/scenarios/dialect_files.h"
 
 #include "acquirer_test_support.h"
+#include "loopback_client.h"
 #include "test_data.h"
 
 namespace posim::acquirer {
@@ -286,47 +287,8 @@ TEST_F(TransportTest, EchoKeepsTheConnectionAlive) {
   ASSERT_TRUE(backend->send(sale(2)).isOk());
 }
 
-// Raw POSIX socket for bytes no client would send.
-class RawSocket {
- public:
-  explicit RawSocket(std::uint16_t port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    connected_ = ::connect(fd_, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0;
-    timeval tv{2, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  }
-  ~RawSocket() { ::close(fd_); }
-  bool connected() const { return connected_; }
-  void send(const Bytes& data) {
-    ASSERT_EQ(::send(fd_, data.data(), data.size(), MSG_NOSIGNAL),
-              static_cast<ssize_t>(data.size()));
-  }
-  // One framed message (binary2), or nullopt when the host closed the connection.
-  std::optional<Bytes> receive() {
-    Bytes prefix = readExactly(2);
-    if (prefix.size() != 2) return std::nullopt;
-    Bytes body = readExactly(static_cast<std::size_t>(prefix[0] << 8 | prefix[1]));
-    return body;
-  }
-
- private:
-  Bytes readExactly(std::size_t n) {
-    Bytes out(n);
-    std::size_t got = 0;
-    while (got < n) {
-      const ssize_t r = ::recv(fd_, out.data() + got, n - got, 0);
-      if (r <= 0) break;
-      got += static_cast<std::size_t>(r);
-    }
-    out.resize(got);
-    return out;
-  }
-  int fd_;
-  bool connected_ = false;
-};
+// Raw bytes no client would send; a missing answer fails within 2 s.
+using testing::LoopbackClient;
 
 Bytes framed(ByteView message) {
   Bytes out = writeBigEndian(message.size(), 2);
@@ -343,10 +305,10 @@ TEST_F(TransportTest, MalformedMessagesAreAnsweredOrClosedAndTheHostGoesOn) {
     partial.set(41, "12345678");
     auto packed = iso8583::pack(*dialect_, partial);
     ASSERT_TRUE(packed.isOk()) << packed.status().toString();
-    RawSocket raw(port_);
+    LoopbackClient raw(port_, 2);
     ASSERT_TRUE(raw.connected());
-    raw.send(framed(*packed));
-    auto answer = raw.receive();
+    ASSERT_TRUE(raw.write(framed(*packed)));
+    auto answer = raw.read();
     ASSERT_TRUE(answer.has_value());
     auto decoded = iso8583::unpackMessage(*dialect_, *answer);
     ASSERT_TRUE(decoded.isOk()) << decoded.status().toString();
@@ -355,18 +317,18 @@ TEST_F(TransportTest, MalformedMessagesAreAnsweredOrClosedAndTheHostGoesOn) {
     EXPECT_EQ(decoded->get(11), "000123");
   }
   {
-    RawSocket raw(port_);  // garbage: answered 30 if anything was decoded, else closed
-    raw.send(framed(asBytes("HELLO, HOST")));
-    auto answer = raw.receive();
+    LoopbackClient raw(port_, 2);  // garbage: answered 30 if anything was decoded, else closed
+    ASSERT_TRUE(raw.write(framed(asBytes("HELLO, HOST"))));
+    auto answer = raw.read();
     if (answer) {
       auto decoded = iso8583::unpackMessage(*dialect_, *answer);
       EXPECT_TRUE(decoded.isOk() && decoded->get(39) == "30");
     }
   }
   {
-    RawSocket raw(port_);  // a frame larger than max_message_size: closed
-    raw.send(concat(hexBytes("FFFF"), Bytes(16, 0x30)));
-    EXPECT_FALSE(raw.receive().has_value());
+    LoopbackClient raw(port_, 2);  // a frame larger than max_message_size: closed
+    ASSERT_TRUE(raw.write(concat(hexBytes("FFFF"), Bytes(16, 0x30))));
+    EXPECT_FALSE(raw.read().has_value());
   }
   EXPECT_TRUE(host_events_.contains("malformed message")) << host_events_.all();
   EXPECT_TRUE(host_events_.contains("exceeds the limit")) << host_events_.all();
