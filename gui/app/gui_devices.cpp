@@ -104,7 +104,13 @@ void GuiDevices::endTransaction() {
 
 void GuiDevices::presentCard(const QString& name, emv::EntryMode entry) {
   std::lock_guard lock(mutex_);
-  card_ = PendingCard{name.toStdString(), entry};
+  card_ = CardChoice{name.toStdString(), {}, entry};
+  changed_.notify_all();
+}
+
+void GuiDevices::presentReaderCard(const QString& reader, emv::EntryMode entry) {
+  std::lock_guard lock(mutex_);
+  card_ = CardChoice{{}, reader.toStdString(), entry};
   changed_.notify_all();
 }
 
@@ -176,21 +182,28 @@ std::optional<terminal::PresentedCard> GuiDevices::waitForCard(terminal::CardPro
   if (!given || shut_down_ || cancelled_ || !card_) {
     cancelled_ = false;
     lock.unlock();
-    emit cardWaitFinished(false);
+    emit cardWaitFinished(false, QString());
     return std::nullopt;
   }
-  PendingCard taken = std::move(*card_);
+  CardChoice taken = std::move(*card_);
   card_.reset();
   CardLookup lookup = lookup_;
   lock.unlock();
-  std::optional<terminal::PresentedCard> card;
-  if (lookup) card = lookup(taken.name, taken.entry);
-  if (card && taken.entry == emv::EntryMode::kContact) {
+  if (!lookup) {
+    emit cardWaitFinished(false, QStringLiteral("the terminal has no cards"));
+    return std::nullopt;
+  }
+  Result<terminal::PresentedCard> card = lookup(taken);
+  if (!card.isOk()) {
+    emit cardWaitFinished(false, QString::fromStdString(card.status().message()));
+    return std::nullopt;
+  }
+  if (taken.entry == emv::EntryMode::kContact) {
     std::lock_guard again(mutex_);
     card_in_reader_ = true;
   }
-  emit cardWaitFinished(card.has_value());
-  return card;
+  emit cardWaitFinished(true, QString());
+  return std::move(*card);
 }
 
 void GuiDevices::cardRemoved() {

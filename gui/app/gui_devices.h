@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 
+#include "posim/base/status.h"
 #include "posim/terminal/devices.h"
 
 namespace posim::gui {
@@ -25,10 +26,16 @@ class GuiDevices final : public QObject {
   Q_OBJECT
 
  public:
-  // Turns a card choice (profile name, entry) into what the reader hands the engine; set by the
-  // worker, called on its thread. nullopt: no such card.
-  using CardLookup = std::function<std::optional<terminal::PresentedCard>(const std::string& name,
-                                                                          emv::EntryMode entry)>;
+  // What the cardholder presented: a virtual card (a card profile of the session) or the card
+  // in a PC/SC reader, and how.
+  struct CardChoice {
+    std::string name;    // the card profile; empty for a reader's card
+    std::string reader;  // the PC/SC reader's full name; empty for a virtual card
+    emv::EntryMode entry = emv::EntryMode::kContact;
+  };
+  // Turns a card choice into what the reader hands the engine; set by the worker, called on its
+  // thread. An error says why no card could be read ("no card in reader 'X'", no stripe, ...).
+  using CardLookup = std::function<Result<terminal::PresentedCard>(const CardChoice& choice)>;
 
   explicit GuiDevices(QObject* parent = nullptr);
   ~GuiDevices() override;
@@ -49,6 +56,8 @@ class GuiDevices final : public QObject {
   // The cardholder presents a card (before the terminal asks, too: it is taken at the next
   // prompt). Replaces a card presented earlier and not yet taken.
   void presentCard(const QString& name, emv::EntryMode entry);
+  // The same with the card in a PC/SC reader (inserted in it, or tapped on a contactless one).
+  void presentReaderCard(const QString& reader, emv::EntryMode entry);
   void removeCard();
   void submitPin(const QString& digits);
   void bypassPin();
@@ -66,8 +75,9 @@ class GuiDevices final : public QObject {
   void displayChanged(const QString& line1, const QString& line2);
   void cardRequested(const QString& prompt);  // "PRESENT CARD", "INSERT CARD", ...
   // The wait for a card ended: `taken` when the reader took one, false when none came
-  // (cancelled, timed out, shut down, or a card the reader cannot read that way).
-  void cardWaitFinished(bool taken);
+  // (cancelled, timed out, shut down, or a card the reader cannot read that way: then `problem`
+  // says why, "no card in reader '...'").
+  void cardWaitFinished(bool taken, const QString& problem);
   void cardRemovalRequested();
   void pinRequested(const QString& prompt, int attempt);  // prompt: "ENTER PIN" / "ONLINE PIN"
   void pinFinished();
@@ -82,10 +92,6 @@ class GuiDevices final : public QObject {
   class Keys;
   class Paper;
 
-  struct PendingCard {
-    std::string name;
-    emv::EntryMode entry = emv::EntryMode::kContact;
-  };
   enum class Wait { kNone, kCard, kPin, kConfirm };
 
   std::optional<terminal::PresentedCard> waitForCard(terminal::CardPrompt prompt);
@@ -100,7 +106,7 @@ class GuiDevices final : public QObject {
   bool active_ = false;  // between beginTransaction() and endTransaction()
   bool shut_down_ = false;
   bool card_in_reader_ = false;
-  std::optional<PendingCard> card_;
+  std::optional<CardChoice> card_;
   std::optional<emv::PinEntryResult> pin_;
   std::optional<bool> answer_;
   std::chrono::milliseconds timeout_{std::chrono::minutes(2)};

@@ -7,6 +7,8 @@
 #include "posim/base/clock.h"
 #include "posim/scenarios/resolver.h"
 
+#include "app/pcsc_readers.h"
+
 namespace posim::gui {
 
 // Everything the core needs, owned and used on the worker thread only.
@@ -19,6 +21,8 @@ struct TerminalSession::Worker {
   QElapsedTimer since_start;
   Instant start{};
   std::chrono::minutes advanced{0};
+  // The card in a PC/SC reader while a transaction uses it (disconnected when it ends).
+  std::unique_ptr<emv::Icc> reader_card;
 
   Worker() { acquirer::addBuiltinBackends(backends); }
 
@@ -76,6 +80,7 @@ void TerminalSession::configure(const scenarios::WorkbenchChoice& choice,
   GuiDevices* devices = &devices_;
   EventBridge* events = &events_;
   QMetaObject::invokeMethod(context_, [this, worker, c, backend, seed, devices, events] {
+    worker->reader_card.reset();
     worker->live.reset();
     worker->keys.clear();
     worker->resolver = std::make_unique<scenarios::Resolver>();
@@ -115,16 +120,31 @@ void TerminalSession::configure(const scenarios::WorkbenchChoice& choice,
     worker->advanced = std::chrono::minutes(0);
     worker->since_start.start();
     scenarios::LiveTerminal* terminal = worker->live.get();
+    Worker* w = worker.get();
     devices->setCardLookup(
-        [terminal](const std::string& name,
-                   emv::EntryMode entry) -> std::optional<terminal::PresentedCard> {
-          emv::VirtualCard* card = terminal->card(name);
-          if (card == nullptr) return std::nullopt;
+        [terminal, w](const GuiDevices::CardChoice& taken) -> Result<terminal::PresentedCard> {
           terminal::PresentedCard presented;
-          presented.entry = entry;
-          presented.track2 = terminal->track2(name);
-          if (entry == emv::EntryMode::kMagstripe) {
-            if (presented.track2.empty()) return std::nullopt;  // no stripe to swipe
+          presented.entry = taken.entry;
+          if (!taken.reader.empty()) {
+            // A physical card: the kernel talks to it through pcscd. The previous one lets go
+            // of its reader first.
+            if (taken.entry == emv::EntryMode::kMagstripe) {
+              return invalidArgument("a PC/SC reader reads chips, not stripes: insert or tap");
+            }
+            w->reader_card.reset();
+            auto opened = openReaderCard(taken.reader);
+            if (!opened.isOk()) return opened.status();
+            w->reader_card = std::move(*opened);
+            presented.icc = w->reader_card.get();
+            return presented;
+          }
+          emv::VirtualCard* card = terminal->card(taken.name);
+          if (card == nullptr) return notFound("no card '" + taken.name + "' in this session");
+          presented.track2 = terminal->track2(taken.name);
+          if (taken.entry == emv::EntryMode::kMagstripe) {
+            if (presented.track2.empty()) {
+              return invalidArgument("card " + taken.name + " has no magnetic stripe");
+            }
           } else {
             presented.icc = card;
           }
@@ -217,6 +237,7 @@ void TerminalSession::start(const TransactionSpec& spec) {
     const int key = EventBridge::nextTransactionKey();
     events->setTransactionKey(key);
     auto done = worker->live->run(request);
+    worker->reader_card.reset();  // the reader is free for other PC/SC applications again
     events->setTransactionKey(0);
     end();
     if (!done.isOk()) return fail(QString::fromStdString(done.status().toString()));

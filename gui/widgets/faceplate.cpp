@@ -13,6 +13,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QRegularExpressionValidator>
+#include <QToolButton>
 #include <QVBoxLayout>
 #include <array>
 #include <string>
@@ -62,6 +63,10 @@ QString qs(std::string_view text) {
 QString typeName(TransactionType type) {
   return qs(acquirer::transactionTypeName(type));
 }
+
+// The card selector's items: a card profile (text: its name) or a reader (data: its name).
+constexpr int kReaderRole = Qt::UserRole + 1;
+const QString kReaderPrefix = QStringLiteral("pcsc:");
 
 QPushButton* makeKey(const QString& text, const QString& name, QWidget* parent) {
   auto* key = new QPushButton(text, parent);
@@ -126,9 +131,17 @@ Faceplate::Faceplate(TerminalSession* session, QWidget* parent)
   // The card.
   card_ = new QComboBox(this);
   card_->setObjectName(QStringLiteral("cardCombo"));
-  card_->setToolTip(tr("The card profile the cardholder presents"));
+  card_->setToolTip(
+      tr("The card the cardholder presents: a virtual card profile, or the card in a PC/SC "
+         "reader"));
   card_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
   card_->setMinimumContentsLength(16);
+  readers_button_ = new QToolButton(this);
+  readers_button_->setObjectName(QStringLiteral("readersButton"));
+  readers_button_->setText(tr("Readers"));
+  readers_button_->setToolTip(tr("Look again for PC/SC card readers (pcscd)"));
+  readers_button_->setFocusPolicy(Qt::NoFocus);
+  readers_ = new ReaderList(this);
   insert_ = new QPushButton(tr("Insert"), this);
   insert_->setObjectName(QStringLiteral("insertButton"));
   insert_->setToolTip(tr("Insert the chip into the slot"));
@@ -144,7 +157,10 @@ Faceplate::Faceplate(TerminalSession* session, QWidget* parent)
   for (QPushButton* b : {insert_, tap_, swipe_, remove_}) b->setFocusPolicy(Qt::NoFocus);
   auto* card_box = new QGroupBox(tr("Card"), this);
   auto* card_layout = new QVBoxLayout(card_box);
-  card_layout->addWidget(card_);
+  auto* card_row = new QHBoxLayout;
+  card_row->addWidget(card_, 1);
+  card_row->addWidget(readers_button_);
+  card_layout->addLayout(card_row);
   auto* card_buttons = new QHBoxLayout;
   for (QPushButton* b : {insert_, tap_, swipe_, remove_}) card_buttons->addWidget(b);
   card_layout->addLayout(card_buttons);
@@ -222,6 +238,22 @@ Faceplate::Faceplate(TerminalSession* session, QWidget* parent)
   connect(tap_, &QPushButton::clicked, this, &Faceplate::tapCard);
   connect(swipe_, &QPushButton::clicked, this, &Faceplate::swipeCard);
   connect(remove_, &QPushButton::clicked, this, &Faceplate::removeCard);
+  connect(readers_button_, &QToolButton::clicked, this, &Faceplate::refreshReaders);
+  connect(card_, &QComboBox::currentIndexChanged, this, &Faceplate::updateControls);
+  connect(readers_, &ReaderList::listed, this,
+          [this](const QList<ReaderEntry>& readers, const QString& problem) {
+            fillCards();
+            if (!report_reader_problem_) return;
+            report_reader_problem_ = false;
+            if (!problem.isEmpty()) {
+              emit statusMessage(tr("Card readers: %1").arg(problem));
+            } else if (readers.isEmpty()) {
+              emit statusMessage(tr("Card readers: pcscd sees no reader; connect one."));
+            } else {
+              emit statusMessage(
+                  tr("Card readers: %n reader(s).", nullptr, static_cast<int>(readers.size())));
+            }
+          });
   connect(start_, &QPushButton::clicked, this, &Faceplate::startTransaction);
   // While idle the display shows what Enter would start.
   auto show_what = [this] {
@@ -242,11 +274,9 @@ Faceplate::Faceplate(TerminalSession* session, QWidget* parent)
           [this] { session_->advance(std::chrono::hours(24)); });
 
   // The session.
-  connect(session_, &TerminalSession::configured, this, [this](const QStringList& cards) {
-    const QString previous = card_->currentText();
-    card_->clear();
-    card_->addItems(cards);
-    if (cards.contains(previous)) card_->setCurrentText(previous);
+  connect(session_, &TerminalSession::configured, this, [this](const QStringList&) {
+    fillCards();
+    readers_->refresh();
     showScreen(QStringLiteral("WELCOME"), session_->currencyCode());
     updateControls();
   });
@@ -277,9 +307,11 @@ Faceplate::Faceplate(TerminalSession* session, QWidget* parent)
   connect(devices, &GuiDevices::cardRequested, this, [this](const QString&) {
     if (session_->busy()) setMode(Mode::kWaitingForCard);
   });
-  connect(devices, &GuiDevices::cardWaitFinished, this, [this](bool taken) {
+  connect(devices, &GuiDevices::cardWaitFinished, this, [this](bool taken, const QString& problem) {
     if (mode_ == Mode::kWaitingForCard) setMode(Mode::kBusy);
-    if (!taken && session_->busy()) emit statusMessage(tr("No card was read."));
+    if (taken || !session_->busy()) return;
+    emit statusMessage(problem.isEmpty() ? tr("No card was read.")
+                                         : tr("No card was read: %1.").arg(problem));
   });
   connect(devices, &GuiDevices::cardRemovalRequested, this,
           [this] { emit statusMessage(tr("Remove the card.")); });
@@ -310,7 +342,8 @@ Faceplate::Faceplate(TerminalSession* session, QWidget* parent)
             receipt_->appendPlainText(text);
           });
 
-  if (session_->ready()) card_->addItems(session_->cards());
+  fillCards();
+  if (session_->ready()) readers_->refresh();
   refreshOriginals();
   refreshDisplay();
   updateControls();
@@ -416,13 +449,76 @@ void Faceplate::removeCard() {
 }
 
 void Faceplate::selectCard(const QString& name) {
-  const int index = card_->findText(name);
+  int index = -1;
+  for (int i = 0; i < card_->count() && index < 0; ++i) {
+    if (!card_->itemData(i, kReaderRole).isValid() && card_->itemText(i) == name) index = i;
+  }
   if (index < 0) {
     emit statusMessage(
         tr("No card profile '%1' in this session; choose one of the list.").arg(name));
     return;
   }
   card_->setCurrentIndex(index);
+}
+
+void Faceplate::selectReader(const QString& reader) {
+  // The exact name, else the only reader whose name contains it (as `emv run --reader`).
+  int exact = -1;
+  QList<int> partial;
+  for (int i = 0; i < card_->count(); ++i) {
+    const QVariant name = card_->itemData(i, kReaderRole);
+    if (!name.isValid()) continue;
+    if (name.toString() == reader) exact = i;
+    if (name.toString().contains(reader, Qt::CaseInsensitive)) partial.append(i);
+  }
+  if (exact < 0 && partial.size() == 1) exact = partial.front();
+  if (exact < 0) {
+    emit statusMessage(
+        partial.isEmpty()
+            ? tr("No card reader '%1': connect it, then press Readers.").arg(reader)
+            : tr("'%1' names more than one card reader; give more of the name.").arg(reader));
+    return;
+  }
+  card_->setCurrentIndex(exact);
+}
+
+void Faceplate::refreshReaders() {
+  report_reader_problem_ = true;
+  readers_->refresh();
+}
+
+QString Faceplate::selectedReader() const {
+  const QVariant reader = card_->currentData(kReaderRole);
+  return reader.isValid() ? reader.toString() : QString();
+}
+
+void Faceplate::fillCards() {
+  const QString previous_reader = selectedReader();
+  const QString previous_card = previous_reader.isEmpty() ? card_->currentText() : QString();
+  const QSignalBlocker quiet(card_);
+  card_->clear();
+  if (session_->ready()) card_->addItems(session_->cards());
+  const QList<ReaderEntry>& readers = readers_->readers();
+  if (!readers.isEmpty() && card_->count() > 0) card_->insertSeparator(card_->count());
+  for (const ReaderEntry& reader : readers) {
+    card_->addItem(tr("Reader: %1").arg(reader.name));
+    const int index = card_->count() - 1;
+    card_->setItemData(index, reader.name, kReaderRole);
+    card_->setItemData(index,
+                       reader.card_present ? tr("PC/SC reader; card in it, ATR %1").arg(reader.atr)
+                                           : tr("PC/SC reader; no card in it"),
+                       Qt::ToolTipRole);
+  }
+  int index = -1;
+  for (int i = 0; i < card_->count() && index < 0; ++i) {
+    const QVariant reader = card_->itemData(i, kReaderRole);
+    if (previous_reader.isEmpty() ? !reader.isValid() && card_->itemText(i) == previous_card
+                                  : reader.isValid() && reader.toString() == previous_reader) {
+      index = i;
+    }
+  }
+  if (index >= 0) card_->setCurrentIndex(index);
+  updateControls();
 }
 
 void Faceplate::selectType(acquirer::TransactionType type) {
@@ -467,7 +563,10 @@ void Faceplate::startTransaction() {
     }
     spec.original_id = original.toLongLong();
   }
-  if (takesCard(type)) spec.card = card_->currentText();
+  if (takesCard(type)) {
+    const QString reader = selectedReader();
+    spec.card = reader.isEmpty() ? card_->currentText() : kReaderPrefix + reader;
+  }
   new_receipt_ = true;
   session_->start(spec);
 }
@@ -477,9 +576,14 @@ void Faceplate::present(emv::EntryMode entry) {
     emit statusMessage(tr("The terminal is not configured yet: choose its settings first."));
     return;
   }
+  const QString reader = selectedReader();
   const QString name = card_->currentText();
   if (name.isEmpty()) {
     emit statusMessage(tr("Choose a card profile first."));
+    return;
+  }
+  if (!reader.isEmpty() && entry == emv::EntryMode::kMagstripe) {
+    emit statusMessage(tr("A PC/SC reader reads chips, not stripes: insert or tap the card."));
     return;
   }
   if (mode_ == Mode::kIdle) {
@@ -494,7 +598,11 @@ void Faceplate::present(emv::EntryMode entry) {
     emit statusMessage(tr("The terminal is not waiting for a card."));
     return;
   }
-  session_->devices()->presentCard(name, entry);
+  if (reader.isEmpty()) {
+    session_->devices()->presentCard(name, entry);
+  } else {
+    session_->devices()->presentReaderCard(reader, entry);
+  }
 }
 
 void Faceplate::keyPressEvent(QKeyEvent* event) {
@@ -567,6 +675,7 @@ void Faceplate::updateControls() {
   const bool card_wanted = ready && ((idle && takesCard(type)) || mode_ == Mode::kWaitingForCard ||
                                      mode_ == Mode::kBusy);
   for (QPushButton* b : {insert_, tap_, swipe_}) b->setEnabled(card_wanted);
+  if (!selectedReader().isEmpty()) swipe_->setEnabled(false);  // a reader reads chips only
   remove_->setEnabled(ready);
   start_->setEnabled(ready && idle);
   advance_hour_->setEnabled(ready && idle);

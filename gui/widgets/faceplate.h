@@ -1,7 +1,8 @@
 // The terminal's faceplate: the display, the transaction type and amount, the card (choose a
-// profile; insert, tap, swipe, remove), the keypad that is also the PIN pad (digits shown as *),
-// and the printed receipt. It drives a TerminalSession and shows what its devices report; every
-// line on the display and the receipt comes from the engine.
+// profile, or a PC/SC reader with a physical card in it; insert, tap, swipe, remove), the keypad
+// that is also the PIN pad (digits shown as *), and the printed receipt. It drives a
+// TerminalSession and shows what its devices report; every line on the display and the receipt
+// comes from the engine.
 //
 // Mouse and keyboard: digits, Backspace (clear), Enter (start / OK / yes), Escape (cancel / no).
 // While idle the digits type the amount in minor units (1, 2, 0, 0 -> 12.00); while the PIN pad
@@ -10,18 +11,25 @@
 // at the PIN prompt it bypasses PIN entry (the card's CVM list decides what follows). Enter with
 // no PIN digits bypasses too.
 //
+// The card selector lists the session's card profiles, then the PC/SC readers pcscd sees
+// ("Reader: NAME"), listed when the session is configured and again on the Readers button. With
+// a reader chosen, Insert (or Tap, on a contactless reader) hands the kernel the card in that
+// reader instead of a virtual card; kernel, backend, traces and reports are the same. A reader
+// reads no stripe: Swipe is off. The transaction's card is recorded as "pcsc:NAME".
+//
 // PIN digits are kept only while typed (pin_), shown only as '*', handed to the devices on Enter
 // and wiped at once; they are in no signal, log or accessor. Errors and refusals are reported
 // through statusMessage(), never in a modal box.
 //
 // Child objectNames (tests, style sheets): terminalDisplay, typeCombo, amountEdit,
-// originalCombo, cardCombo, insertButton, tapButton, swipeButton, removeButton, key0..key9,
-// clearKey, cancelKey, enterKey, startButton, receiptView, clockLabel, advanceHourButton,
-// advanceDayButton.
+// originalCombo, cardCombo, readersButton, insertButton, tapButton, swipeButton, removeButton,
+// key0..key9, clearKey, cancelKey, enterKey, startButton, receiptView, clockLabel,
+// advanceHourButton, advanceDayButton.
 #pragma once
 
 #include <QWidget>
 
+#include "app/pcsc_readers.h"
 #include "app/terminal_session.h"
 
 class QComboBox;
@@ -29,6 +37,7 @@ class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
+class QToolButton;
 
 namespace posim::gui {
 
@@ -57,6 +66,11 @@ class Faceplate final : public QWidget {
   void swipeCard();
   void removeCard();
   void selectCard(const QString& name);
+  // Chooses the PC/SC reader with this name (or the one whose name contains it) as the card.
+  void selectReader(const QString& reader);
+  // Lists the PC/SC readers again (asynchronous; a problem such as "pcscd is not running" is
+  // reported through statusMessage()).
+  void refreshReaders();
   void selectType(acquirer::TransactionType type);
   void setAmount(const QString& amount);
   // Starts the selected transaction (what Enter does when idle).
@@ -80,6 +94,10 @@ class Faceplate final : public QWidget {
   void submitPin();
   void reportFinished(const scenarios::ReportedTransaction& transaction);
   acquirer::TransactionType selectedType() const;
+  // Fills the card selector: the session's profiles, then the readers; keeps the choice.
+  void fillCards();
+  // The reader chosen in the card selector; empty when a virtual card is.
+  QString selectedReader() const;
 
   TerminalSession* session_;
   Mode mode_ = Mode::kIdle;
@@ -95,6 +113,9 @@ class Faceplate final : public QWidget {
   QComboBox* original_ = nullptr;
   QLabel* original_label_ = nullptr;
   QComboBox* card_ = nullptr;
+  QToolButton* readers_button_ = nullptr;
+  ReaderList* readers_ = nullptr;
+  bool report_reader_problem_ = false;  // the person asked for the list: say why it is empty
   QPushButton* insert_ = nullptr;
   QPushButton* tap_ = nullptr;
   QPushButton* swipe_ = nullptr;

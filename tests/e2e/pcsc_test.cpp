@@ -2,23 +2,20 @@
 // serve` putting the virtual card into that reader, `posim emv run --reader` running the kernel
 // against it through PC/SC, and an independent PC/SC client (python3-pyscard) reading it.
 //
-// Each test starts its own pcscd in the foreground with a private reader.conf.d (vpcd on a free
-// port) and a private /run (a mount namespace: `unshare -m`, or `unshare -rm` for a user), so
-// it never touches a pcscd the machine runs; PCSCLITE_CSOCK_NAME points posim and pyscard at its
-// socket. Skipped only when pcscd, the vpcd driver or pyscard is not installed (scripts/setup
-// installs them, so CI runs these tests).
+// Each test starts its own pcscd (tests/support/private_pcscd.h): a private reader.conf.d with
+// vpcd on a free port, a private /run, PCSCLITE_CSOCK_NAME pointing posim and pyscard at it.
+// Skipped only when pcscd, the vpcd driver or pyscard is not installed (scripts/setup installs
+// them, so CI runs these tests).
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,71 +23,17 @@
 #include "posim/base/json.h"
 
 #include "posim_runner.h"
+#include "private_pcscd.h"
 
 namespace posim::test {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kVpcdDriver = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
-constexpr const char* kSlot0 = "Virtual PCD 00 00";
-constexpr const char* kSlot1 = "Virtual PCD 00 01";
+constexpr const char* kSlot0 = kVpcdSlot0;
+constexpr const char* kSlot1 = kVpcdSlot1;
 constexpr const char* kAt = "2026-11-23T12:00:00+08:00";
 constexpr const char* kVisaPan = "4761739001010010";
-
-std::string findProgram(const std::string& name) {
-  for (const char* dir : {"/usr/sbin", "/usr/bin", "/sbin", "/bin", "/usr/local/sbin"}) {
-    const fs::path p = fs::path(dir) / name;
-    if (access(p.c_str(), X_OK) == 0) return p.string();
-  }
-  return "";
-}
-
-bool portFree(std::uint16_t port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_ANY);
-  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  close(fd);
-  return ok;
-}
-
-// A port p with p and p + 1 free: vpcd listens on one port per slot (two slots).
-std::uint16_t freePortPair() {
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    const int fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    socklen_t len = sizeof a;
-    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    close(fd);
-    const std::uint16_t port = ntohs(a.sin_port);
-    if (port < 65000 && portFree(port) && portFree(static_cast<std::uint16_t>(port + 1))) {
-      return port;
-    }
-  }
-  return 0;
-}
-
-pid_t spawn(const std::vector<std::string>& argv, const std::string& log) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(fd, 1);
-    dup2(fd, 2);
-    std::vector<char*> args;
-    std::vector<std::string> copies(argv);
-    for (auto& a : copies) args.push_back(a.data());
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  return pid;
-}
 
 std::string readFile(const fs::path& path) {
   std::ifstream in(path);
@@ -114,95 +57,29 @@ class PcscTest : public ::testing::Test {
 #ifndef POSIM_WITH_PCSC
     GTEST_SKIP() << "posim was built without pcsc-lite (libpcsclite-dev, scripts/setup)";
 #endif
-    pcscd_ = findProgram("pcscd");
-    if (pcscd_.empty() || access(kVpcdDriver, R_OK) != 0) {
-      GTEST_SKIP() << "pcscd or vsmartcard-vpcd is not installed (scripts/setup installs pcscd "
-                      "and vsmartcard-vpcd)";
-    }
-    char tmpl[] = "/tmp/posim-pcsc-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    port_ = freePortPair();
-    ASSERT_NE(port_, 0) << "no free port pair for vpcd";
-    fs::create_directories(dir_ / "conf");
-    fs::create_directories(dir_ / "run");
-    char hex[8];
-    std::snprintf(hex, sizeof hex, "0x%04X", port_);
-    std::ofstream(dir_ / "conf" / "vpcd") << "FRIENDLYNAME \"Virtual PCD\"\n"
-                                          << "DEVICENAME /dev/null:" << hex << "\n"
-                                          << "LIBPATH " << kVpcdDriver << "\n"
-                                          << "CHANNELID " << hex << "\n";
-    startPcscd();
+    if (const std::string why = PrivatePcscd::missing(); !why.empty()) GTEST_SKIP() << why;
+    pcscd_ = std::make_unique<PrivatePcscd>();
+    // Ready once `posim readers` sees both slots.
+    const std::string error = pcscd_->start([] {
+      const RunResult r = runPosim({"readers"});
+      return r.exit_code == 0 && r.out.find(kSlot1) != std::string::npos;
+    });
+    ASSERT_EQ(error, "");
   }
 
   void TearDown() override {
-    stopPcscd();
-    unsetenv("PCSCLITE_CSOCK_NAME");
-    if (!dir_.empty()) {
-      std::error_code ec;
-      fs::remove_all(dir_, ec);
-    }
-  }
-
-  // pcscd in a private mount namespace whose /run is our run/ folder; as root without
-  // namespaces, pcscd itself when the machine runs none.
-  void startPcscd() {
-    const std::string conf = (dir_ / "conf").string();
-    const std::string script = "mount --bind '" + (dir_ / "run").string() + "' /run && exec '" +
-                               pcscd_ + "' -f -a -c '" + conf + "'";
-    const std::string unshare = findProgram("unshare");
-    if (!unshare.empty()) {
-      pid_ = spawn({unshare, geteuid() == 0 ? "-m" : "-rm", "/bin/sh", "-c", script},
-                   (dir_ / "pcscd.log").string());
-      socket_ = dir_ / "run" / "pcscd" / "pcscd.comm";
-      if (waitForPcscd()) return;
-      stopPcscd();
-    }
-    if (geteuid() == 0 && !fs::exists("/run/pcscd/pcscd.comm")) {
-      pid_ = spawn({pcscd_, "-f", "-a", "-c", conf}, (dir_ / "pcscd.log").string());
-      socket_ = "/run/pcscd/pcscd.comm";
-      if (waitForPcscd()) return;
-    }
-    FAIL() << "could not start pcscd (no mount namespace, and not root or a pcscd already "
-              "runs); its log:\n"
-           << readFile(dir_ / "pcscd.log");
-  }
-
-  bool waitForPcscd() {
-    setenv("PCSCLITE_CSOCK_NAME", socket_.c_str(), 1);
-    for (int i = 0; i < 100; ++i) {
-      if (fs::exists(socket_)) {
-        const RunResult r = runPosim({"readers"});
-        if (r.exit_code == 0 && r.out.find(kSlot1) != std::string::npos) return true;
-      }
-      int status = 0;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return false;
-      }
-      usleep(100 * 1000);
-    }
-    return false;
+    pcscd_.reset();
   }
 
   void stopPcscd() {
-    if (pid_ > 0) {
-      kill(pid_, SIGTERM);
-      int status = 0;
-      for (int i = 0; i < 50 && waitpid(pid_, &status, WNOHANG) == 0; ++i) usleep(100 * 1000);
-      if (waitpid(pid_, &status, WNOHANG) == 0) {
-        kill(pid_, SIGKILL);
-        waitpid(pid_, &status, 0);
-      }
-      pid_ = -1;
-    }
+    pcscd_->stop();
   }
 
   std::string vpcd(int slot) const {
-    return "127.0.0.1:" + std::to_string(port_ + slot);
+    return pcscd_->vpcd(slot);
   }
   std::string statePath(const std::string& name) const {
-    return (dir_ / name).string();
+    return (pcscd_->dir() / name).string();
   }
 
   // `posim card serve` into a slot; waits until pcscd sees the card.
@@ -233,14 +110,10 @@ class PcscTest : public ::testing::Test {
   }
 
   std::string pcscdLog() const {
-    return readFile(dir_ / "pcscd.log");
+    return pcscd_->log();
   }
 
-  fs::path dir_;
-  std::string pcscd_;
-  std::uint16_t port_ = 0;
-  pid_t pid_ = -1;
-  fs::path socket_;
+  std::unique_ptr<PrivatePcscd> pcscd_;
 };
 
 Json emvRun(std::vector<std::string> args, int expected_exit = 0) {
@@ -399,7 +272,7 @@ TEST_F(PcscTest, ClearErrorsForNoCardUnknownReaderAndRemovedCard) {
 
 TEST_F(PcscTest, PcscdNotRunningIsExit4NamingPcscd) {
   stopPcscd();
-  setenv("PCSCLITE_CSOCK_NAME", (dir_ / "run" / "no-such-pcscd.comm").c_str(), 1);
+  setenv("PCSCLITE_CSOCK_NAME", (pcscd_->dir() / "run" / "no-such-pcscd.comm").c_str(), 1);
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"readers"},
         std::vector<std::string>{"emv", "run", "--reader", kSlot0, "--amount", "1.00"}}) {

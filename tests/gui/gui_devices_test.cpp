@@ -24,14 +24,20 @@ using posim::terminal::PresentedCard;
 
 namespace {
 
-// A lookup that hands back the entry it was asked for, and a stripe only for "striped".
+// A lookup that hands back the entry it was asked for, a stripe only for "striped", and a card
+// from reader "slot 0" only (the others are empty).
 GuiDevices::CardLookup fakeLookup() {
-  return [](const std::string& name, EntryMode entry) -> std::optional<PresentedCard> {
-    if (name == "unknown") return std::nullopt;
+  return [](const GuiDevices::CardChoice& choice) -> posim::Result<PresentedCard> {
+    if (!choice.reader.empty() && choice.reader != "slot 0") {
+      return posim::unavailable("no card in reader '" + choice.reader + "'");
+    }
+    if (choice.name == "unknown") return posim::notFound("no card 'unknown'");
     PresentedCard card;
-    card.entry = entry;
-    card.track2 = name == "striped" ? "4761739001010010=28122010000000000000" : "";
-    if (entry == EntryMode::kMagstripe && card.track2.empty()) return std::nullopt;
+    card.entry = choice.entry;
+    card.track2 = choice.name == "striped" ? "4761739001010010=28122010000000000000" : "";
+    if (choice.entry == EntryMode::kMagstripe && card.track2.empty()) {
+      return posim::invalidArgument("card " + choice.name + " has no magnetic stripe");
+    }
     return card;
   };
 }
@@ -51,6 +57,7 @@ class GuiDevicesTest : public QObject {
   void cancelBeforeTheWaitBeginsStillEndsIt();
   void cancelOutsideATransactionForgetsTheEarlyCard();
   void endTransactionForgetsAnUntakenCard();
+  void aCardThatCannotBeReadSaysWhy();
   void pinDigitsReachTheKernelAndNoSignal();
   void cancelAtThePinPromptBypasses();
   void shutDownUnblocksEveryWait();
@@ -181,6 +188,34 @@ void GuiDevicesTest::endTransactionForgetsAnUntakenCard() {
   auto swiped = devices_->devices().reader->waitForCard(CardPrompt::kSwipe);
   QVERIFY(swiped.has_value());
   QVERIFY(!swiped->track2.empty());
+  devices_->endTransaction();
+}
+
+void GuiDevicesTest::aCardThatCannotBeReadSaysWhy() {
+  QSignalSpy finished(devices_.get(), &GuiDevices::cardWaitFinished);
+  devices_->beginTransaction();
+  devices_->setTimeout(std::chrono::milliseconds(20));
+  // An empty reader: no card, and the lookup's reason travels with the signal.
+  devices_->presentReaderCard(QStringLiteral("slot 1"), EntryMode::kContact);
+  QVERIFY(!devices_->devices().reader->waitForCard(CardPrompt::kPresent).has_value());
+  QCOMPARE(finished.count(), 1);
+  QCOMPARE(finished.at(0).at(0).toBool(), false);
+  QCOMPARE(finished.at(0).at(1).toString(), QStringLiteral("no card in reader 'slot 1'"));
+  QVERIFY(!devices_->cardInReader());
+  // The reader with a card: taken, and in the slot; the lookup saw the reader, not a profile.
+  devices_->presentReaderCard(QStringLiteral("slot 0"), EntryMode::kContact);
+  QVERIFY(devices_->devices().reader->waitForCard(CardPrompt::kPresent).has_value());
+  QCOMPARE(finished.at(1).at(0).toBool(), true);
+  QCOMPARE(finished.at(1).at(1).toString(), QString());
+  QVERIFY(devices_->cardInReader());
+  // A stripe the card does not have.
+  devices_->presentCard(QStringLiteral("chip-only"), EntryMode::kMagstripe);
+  QVERIFY(!devices_->devices().reader->waitForCard(CardPrompt::kPresent).has_value());
+  QCOMPARE(finished.at(2).at(1).toString(),
+           QStringLiteral("card chip-only has no magnetic stripe"));
+  // Nobody presented anything: no reason to give.
+  QVERIFY(!devices_->devices().reader->waitForCard(CardPrompt::kPresent).has_value());
+  QCOMPARE(finished.at(3).at(1).toString(), QString());
   devices_->endTransaction();
 }
 

@@ -1,0 +1,84 @@
+#include "app/pcsc_readers.h"
+
+#include <QThread>
+#include <utility>
+
+#ifdef POSIM_WITH_PCSC
+#include "posim/pcsc/pcsc_card.h"
+#endif
+
+namespace posim::gui {
+
+#ifdef POSIM_WITH_PCSC
+
+Result<QList<ReaderEntry>> listReaders() {
+  auto listed = pcsc::listReaders();
+  if (!listed.isOk()) return listed.status();
+  QList<ReaderEntry> readers;
+  for (const pcsc::ReaderInfo& info : *listed) {
+    ReaderEntry entry;
+    entry.name = QString::fromStdString(info.name);
+    entry.card_present = info.card_present;
+    entry.atr = QString::fromStdString(toHex(info.atr));
+    readers.append(std::move(entry));
+  }
+  return readers;
+}
+
+Result<std::unique_ptr<emv::Icc>> openReaderCard(const std::string& reader) {
+  auto opened = pcsc::PcscCard::open(reader, std::chrono::milliseconds(0));
+  if (!opened.isOk()) return opened.status();
+  return std::unique_ptr<emv::Icc>(std::move(*opened));
+}
+
+#else
+
+namespace {
+constexpr const char* kNoPcsc =
+    "posim was built without PC/SC (pcsc-lite): install libpcsclite-dev (scripts/setup does) "
+    "and build again";
+}
+
+Result<QList<ReaderEntry>> listReaders() {
+  return unimplemented(kNoPcsc);
+}
+
+Result<std::unique_ptr<emv::Icc>> openReaderCard(const std::string&) {
+  return unimplemented(kNoPcsc);
+}
+
+#endif
+
+ReaderList::ReaderList(QObject* parent) : QObject(parent) {}
+
+ReaderList::~ReaderList() {
+  if (thread_ != nullptr) thread_->wait();
+}
+
+void ReaderList::refresh() {
+  if (thread_ != nullptr) return;
+  thread_ = QThread::create([this] {
+    auto listed = listReaders();
+    QList<ReaderEntry> readers;
+    QString problem;
+    if (listed.isOk()) {
+      readers = std::move(*listed);
+    } else {
+      problem = QString::fromStdString(listed.status().message());
+    }
+    // Queued to this object's thread; dropped if it is gone (its destructor waited for us).
+    QMetaObject::invokeMethod(
+        this, [this, readers, problem] { finished(readers, problem); }, Qt::QueuedConnection);
+  });
+  thread_->setObjectName(QStringLiteral("posim readers"));
+  connect(thread_, &QThread::finished, thread_, &QObject::deleteLater);
+  thread_->start();
+}
+
+void ReaderList::finished(QList<ReaderEntry> readers, QString problem) {
+  thread_ = nullptr;
+  readers_ = problem.isEmpty() ? std::move(readers) : QList<ReaderEntry>();
+  emit listed(readers_, problem);
+}
+
+}  // namespace posim::gui

@@ -1,0 +1,323 @@
+// The faceplate's card selector with PC/SC readers, over the real parts: a pcscd of the test's
+// own with vsmartcard's vpcd driver (tests/support/private_pcscd.h), the visa-credit virtual card
+// served into its first slot over the vpcd protocol (simulator/pcsc, on a thread of this test),
+// and the faceplate's TerminalSession running a chip sale against the card through pcscd. The
+// sale gives the outcome, cryptogram and TVR of the same sale with the in-process virtual card.
+// Also: the Readers button says why there are none when pcscd is not running, an empty reader
+// ends the sale with "no card in reader '...'", and a reader reads no stripe.
+//
+// The functions run in order: the first one runs before pcscd is started.
+#include <QComboBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTest>
+#include <QToolButton>
+#include <atomic>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include "posim/base/clock.h"
+#include "posim/scenarios/profiles.h"
+#include "posim/scenarios/resolver.h"
+
+#include "app/metatypes.h"
+#include "app/pcsc_readers.h"
+#include "app/terminal_session.h"
+#include "private_pcscd.h"
+#include "widgets/faceplate.h"
+
+#ifdef POSIM_WITH_PCSC
+#include "posim/emv/virtual_card.h"
+#include "posim/pcsc/vpcd.h"
+#endif
+
+using posim::acquirer::TransactionType;
+using posim::gui::Faceplate;
+using posim::gui::TerminalSession;
+using posim::scenarios::ReportedTransaction;
+using posim::test::kVpcdSlot0;
+using posim::test::kVpcdSlot1;
+using posim::test::PrivatePcscd;
+
+namespace {
+
+constexpr int kWaitMs = 30000;  // generous for AddressSanitizer; passing tests never wait it out
+
+const QString kVisa = QStringLiteral("visa-credit");
+const QString kPin = QStringLiteral("1234");
+const QString kVisaPan = QStringLiteral("4761739001010010");
+
+// True when pcscd lists `reader` with (or, present = false, without) a card in it.
+bool readerHasCard(const QString& reader, bool present = true) {
+  auto readers = posim::gui::listReaders();
+  if (!readers.isOk()) return false;
+  for (const posim::gui::ReaderEntry& entry : *readers) {
+    if (entry.name == reader) return entry.card_present == present;
+  }
+  return false;
+}
+
+}  // namespace
+
+class CardReaderTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase();
+  void init();
+  void cleanup();
+  void cleanupTestCase();
+  void withoutPcscdTheReadersButtonSaysWhy();
+  void chipSaleThroughTheReaderMatchesTheVirtualCard();
+  void anEmptyReaderEndsTheSaleWithNoCard();
+
+ private:
+  // A fresh session and faceplate, configured on the embedded backend at a fixed start.
+  void openTerminal();
+  // Starts the sale of `amount` with the selected card by Insert, types the PIN, returns the
+  // finished transaction.
+  std::optional<ReportedTransaction> chipSale(const QString& amount);
+  // Presses Readers and waits for the listing.
+  void pressReaders();
+  // Starts pcscd (once) and serves visa-credit into slot 0; skips when the parts are missing.
+  bool startReaders();
+  template <typename T>
+  T* child(const QString& name) {
+    T* found = faceplate_->findChild<T*>(name);
+    if (found == nullptr) qWarning("no child %s", qPrintable(name));
+    return found;
+  }
+
+  std::unique_ptr<PrivatePcscd> pcscd_;
+  QString skip_;  // why the reader tests cannot run here
+  std::unique_ptr<std::thread> server_;
+  std::atomic<bool> stop_server_{false};
+  std::atomic<int> served_apdus_{0};  // messages the served card answered (APDUs and controls)
+
+  std::unique_ptr<TerminalSession> session_;
+  std::unique_ptr<Faceplate> faceplate_;
+  std::unique_ptr<QSignalSpy> finished_;
+  std::unique_ptr<QSignalSpy> status_;
+};
+
+void CardReaderTest::initTestCase() {
+  posim::gui::registerMetaTypes();
+  QVERIFY2(!qEnvironmentVariable("POSIM_EXAMPLES").isEmpty(), "POSIM_EXAMPLES is not set");
+#ifdef POSIM_WITH_PCSC
+  skip_ = QString::fromStdString(PrivatePcscd::missing());
+#else
+  skip_ = QStringLiteral("posim was built without pcsc-lite (libpcsclite-dev, scripts/setup)");
+#endif
+  // Before any PC/SC call of this process: pcsc-lite reads PCSCLITE_CSOCK_NAME once.
+  pcscd_ = std::make_unique<PrivatePcscd>();
+}
+
+void CardReaderTest::init() {
+  openTerminal();
+}
+
+void CardReaderTest::cleanup() {
+  status_.reset();
+  finished_.reset();
+  faceplate_.reset();
+  session_.reset();
+}
+
+void CardReaderTest::cleanupTestCase() {
+  stop_server_ = true;
+  if (server_) server_->join();
+  pcscd_.reset();
+}
+
+void CardReaderTest::openTerminal() {
+  session_ = std::make_unique<TerminalSession>();
+  session_->devices()->setTimeout(std::chrono::milliseconds(kWaitMs));
+  faceplate_ = std::make_unique<Faceplate>(session_.get());
+  faceplate_->resize(400, 780);
+  faceplate_->show();
+  QVERIFY(QTest::qWaitForWindowExposed(faceplate_.get()));
+  finished_ = std::make_unique<QSignalSpy>(session_.get(), &TerminalSession::transactionFinished);
+  status_ = std::make_unique<QSignalSpy>(faceplate_.get(), &Faceplate::statusMessage);
+  posim::scenarios::WorkbenchChoice choice;
+  choice.cards = {kVisa.toStdString()};
+  auto start = posim::parseIso8601("2026-03-02T10:00:00+08:00");
+  QVERIFY(start.isOk());
+  choice.start = *start;
+  QSignalSpy configured(session_.get(), &TerminalSession::configured);
+  QSignalSpy failed(session_.get(), &TerminalSession::failed);
+  session_->configure(choice, QStringLiteral("embedded"), 7);
+  QTRY_VERIFY_WITH_TIMEOUT(configured.count() + failed.count() > 0, kWaitMs);
+  QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.at(0).at(0).toString()));
+}
+
+void CardReaderTest::pressReaders() {
+  const auto before = status_->count();
+  QTest::mouseClick(child<QToolButton>(QStringLiteral("readersButton")), Qt::LeftButton);
+  QTRY_VERIFY_WITH_TIMEOUT(status_->count() > before, kWaitMs);
+}
+
+std::optional<ReportedTransaction> CardReaderTest::chipSale(const QString& amount) {
+  faceplate_->selectType(TransactionType::kSale);
+  faceplate_->setAmount(amount);
+  const auto before = finished_->count();
+  QTest::mouseClick(child<QPushButton>(QStringLiteral("insertButton")), Qt::LeftButton);
+  // visa-credit asks for an online PIN; a card that is not read ends the sale first.
+  if (!QTest::qWaitFor(
+          [&] {
+            return faceplate_->mode() == Faceplate::Mode::kEnteringPin ||
+                   finished_->count() > before;
+          },
+          kWaitMs)) {
+    return std::nullopt;
+  }
+  if (faceplate_->mode() == Faceplate::Mode::kEnteringPin) {
+    QTest::keyClicks(faceplate_.get(), kPin);
+    QTest::keyClick(faceplate_.get(), Qt::Key_Return);
+  }
+  if (!QTest::qWaitFor([&] { return finished_->count() > before; }, kWaitMs)) return std::nullopt;
+  if (!QTest::qWaitFor([&] { return faceplate_->mode() == Faceplate::Mode::kIdle; }, kWaitMs)) {
+    return std::nullopt;
+  }
+  return finished_->last().at(0).value<ReportedTransaction>();
+}
+
+bool CardReaderTest::startReaders() {
+  if (!skip_.isEmpty()) return false;
+#ifdef POSIM_WITH_PCSC
+  if (pcscd_->running()) return true;
+  // The private socket only: this process already asked pcscd there (pcsc-lite keeps the name).
+  const std::string error = pcscd_->start(
+      [] {
+        auto readers = posim::gui::listReaders();
+        return readers.isOk() && readers->size() == 2;
+      },
+      false);
+  if (!error.empty()) {
+    qWarning("%s", error.c_str());
+    return false;
+  }
+  // visa-credit, fresh, in slot 0: the card a `posim card serve --card visa-credit` would be.
+  server_ = std::make_unique<std::thread>([this] {
+    posim::scenarios::Resolver resolver;
+    auto profile = posim::scenarios::loadCardProfile(kVisa.toStdString(), resolver);
+    if (!profile.isOk()) return;
+    auto card = posim::emv::VirtualCard::create(*profile);
+    if (!card.isOk()) return;
+    posim::pcsc::VpcdCard served(*card);
+    posim::pcsc::VpcdServeOptions options;
+    options.port = pcscd_->vpcdPort(0);
+    options.stop = &stop_server_;
+    options.reconnect_delay_ms = 100;
+    options.after_message = [this] { ++served_apdus_; };
+    (void)posim::pcsc::serveOverVpcd(served, options);
+  });
+  return QTest::qWaitFor([] { return readerHasCard(QLatin1String(kVpcdSlot0)); }, kWaitMs);
+#else
+  return false;
+#endif
+}
+
+void CardReaderTest::withoutPcscdTheReadersButtonSaysWhy() {
+  auto* cards = child<QComboBox>(QStringLiteral("cardCombo"));
+  QCOMPARE(cards->count(), 1);  // visa-credit; no reader
+  pressReaders();
+  const QString said = status_->last().at(0).toString();
+#ifdef POSIM_WITH_PCSC
+  QVERIFY2(said.contains(QStringLiteral("pcscd is not running")), qPrintable(said));
+#else
+  QVERIFY2(said.contains(QStringLiteral("built without PC/SC")), qPrintable(said));
+#endif
+  QCOMPARE(cards->count(), 1);
+  QCOMPARE(cards->currentText(), kVisa);
+}
+
+void CardReaderTest::chipSaleThroughTheReaderMatchesTheVirtualCard() {
+  if (!startReaders()) {
+    QVERIFY2(skip_.isEmpty(), "pcscd did not start or never saw the served card");
+    QSKIP(qPrintable(skip_));
+  }
+  // The virtual card first, in this fresh session: the served card hears nothing of it.
+  faceplate_->selectCard(kVisa);
+  const int served_before = served_apdus_;
+  const std::optional<ReportedTransaction> in_process = chipSale(QStringLiteral("12.34"));
+  QVERIFY(in_process.has_value());
+  QVERIFY2(in_process->record.approved, in_process->record.reason.c_str());
+  QCOMPARE(served_apdus_.load(), served_before);
+
+  // The same sale in a fresh session, with the card in the reader.
+  cleanup();
+  openTerminal();
+  pressReaders();
+  auto* cards = child<QComboBox>(QStringLiteral("cardCombo"));
+  QVERIFY2(status_->last().at(0).toString().contains(QStringLiteral("2 reader(s)")),
+           qPrintable(status_->last().at(0).toString()));
+  QCOMPARE(cards->findText(QStringLiteral("Reader: %1").arg(QLatin1String(kVpcdSlot0))), 2);
+  QCOMPARE(cards->findText(QStringLiteral("Reader: %1").arg(QLatin1String(kVpcdSlot1))), 3);
+  QCOMPARE(cards->currentText(), kVisa);                  // the listing keeps the choice
+  faceplate_->selectReader(QStringLiteral("PCD 00 00"));  // a unique part of the name
+  QCOMPARE(cards->currentIndex(), 2);
+  QVERIFY(!child<QPushButton>(QStringLiteral("swipeButton"))->isEnabled());
+  QVERIFY(child<QPushButton>(QStringLiteral("insertButton"))->isEnabled());
+
+  const std::optional<ReportedTransaction> through_pcsc = chipSale(QStringLiteral("12.34"));
+  QVERIFY(through_pcsc.has_value());
+  // SELECT PSE, SELECT AID, GPO, READ RECORDs, GET DATA, 2 x GENERATE AC, ...: all through pcscd.
+  QVERIFY2(served_apdus_ - served_before >= 8, qPrintable(QString::number(served_apdus_)));
+  const posim::terminal::TransactionRecord& record = through_pcsc->record;
+  QVERIFY2(record.approved, record.reason.c_str());
+  QCOMPARE(record.card, std::string("pcsc:") + kVpcdSlot0);
+  QCOMPARE(record.entry, std::optional(posim::emv::EntryMode::kContact));
+  QCOMPARE(record.outcome, in_process->record.outcome);
+  QCOMPARE(record.masked_pan, in_process->record.masked_pan);
+  QCOMPARE(record.aid, in_process->record.aid);
+  QCOMPARE(record.atc, in_process->record.atc);
+  QCOMPARE(record.tvr, in_process->record.tvr);
+  QCOMPARE(record.tsi, in_process->record.tsi);
+  QCOMPARE(record.cvm, in_process->record.cvm);
+  QCOMPARE(record.cryptogram, in_process->record.cryptogram);
+  QCOMPARE(record.cryptogram_hex, in_process->record.cryptogram_hex);
+  QCOMPARE(record.response_code, in_process->record.response_code);
+  QVERIFY(!faceplate_->receiptText().contains(kVisaPan));
+  QVERIFY(faceplate_->receiptText().contains(QStringLiteral("0010")));
+  // The reader is free again for other PC/SC applications: the sale disconnected.
+  auto again = posim::gui::openReaderCard(kVpcdSlot0);
+  QVERIFY2(again.isOk(), again.status().message().c_str());
+}
+
+void CardReaderTest::anEmptyReaderEndsTheSaleWithNoCard() {
+  if (!startReaders()) {
+    QVERIFY2(skip_.isEmpty(), "pcscd did not start or never saw the served card");
+    QSKIP(qPrintable(skip_));
+  }
+  pressReaders();
+  faceplate_->selectReader(QLatin1String(kVpcdSlot1));
+  auto* cards = child<QComboBox>(QStringLiteral("cardCombo"));
+  QCOMPARE(cards->currentData(Qt::ToolTipRole).toString(),
+           QStringLiteral("PC/SC reader; no card in it"));
+  // Swipe is refused before anything starts.
+  const auto before = status_->count();
+  faceplate_->swipeCard();
+  QCOMPARE(status_->count(), before + 1);
+  QVERIFY(status_->last().at(0).toString().contains(QStringLiteral("not stripes")));
+  QVERIFY(!session_->busy());
+
+  const std::optional<ReportedTransaction> done = chipSale(QStringLiteral("5.00"));
+  QVERIFY(done.has_value());
+  QVERIFY(!done->record.approved);
+  QCOMPARE(done->record.outcome, std::string("no_card"));
+  bool said = false;
+  for (const QList<QVariant>& message : *status_) {
+    said = said || message.at(0).toString().contains(
+                       QStringLiteral("no card in reader '%1'").arg(QLatin1String(kVpcdSlot1)));
+  }
+  QVERIFY2(said, qPrintable(status_->last().at(0).toString()));
+  // An unknown reader is refused with a message, the choice unchanged.
+  faceplate_->selectReader(QStringLiteral("Gemalto"));
+  QVERIFY(status_->last().at(0).toString().contains(QStringLiteral("No card reader 'Gemalto'")));
+  QCOMPARE(cards->currentData(Qt::ToolTipRole).toString(),
+           QStringLiteral("PC/SC reader; no card in it"));
+}
+
+QTEST_MAIN(CardReaderTest)
+#include "card_reader_test.moc"
