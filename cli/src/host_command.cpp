@@ -267,6 +267,8 @@ int runHost(const Args& args, Io& io) {
     io.err << "posim: " << server.status().message() << "\n";
     return server.status().code() == StatusCode::kUnavailable ? kExitRuntime : kExitInvalidInput;
   }
+  // A signal sent once the line is out stops the host cleanly, however soon it comes.
+  (*server)->catchSignals();
   io.out << "posim host: listening on " << (*server)->address() << " (dialect " << dialect_id
          << ", framing " << iso8583::framingName(*framing_value) << ")" << std::endl;
   const int signal = (*server)->run(true);

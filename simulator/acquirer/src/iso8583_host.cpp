@@ -10,6 +10,7 @@
 #include <deque>
 #include <exception>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -230,6 +231,7 @@ struct Iso8583Host::Impl {
   tcp::acceptor acceptor;
   asio::steady_timer accept_timer;
   asio::signal_set signals;
+  bool catching_signals = false;  // catchSignals() ran (touched by the caller's thread only)
   std::thread thread;
   std::uint16_t bound_port = 0;
   std::string bound_address;
@@ -892,19 +894,34 @@ std::string Iso8583Host::address() const {
          std::to_string(impl_->bound_port);
 }
 
+void Iso8583Host::catchSignals() {
+  Impl& s = *impl_;
+  if (s.catching_signals) return;
+  s.catching_signals = true;
+  // Registered on the io thread (the signal set is its object); back when it is done, so that a
+  // signal sent after this returns is caught.
+  auto registered = std::make_shared<std::promise<void>>();
+  asio::post(s.io, [&s, registered] {
+    error_code ec;
+    s.signals.add(SIGINT, ec);
+    s.signals.add(SIGTERM, ec);
+    s.signals.async_wait([&s](const error_code& wait_ec, int signal) {
+      if (wait_ec) return;
+      s.requestStop(signal);
+    });
+    registered->set_value();
+  });
+  // (Unless the host stops meanwhile, and its io thread with it.)
+  const std::future<void> done = registered->get_future();
+  while (done.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+    std::lock_guard lock(s.state_mutex);
+    if (s.stopped) return;
+  }
+}
+
 int Iso8583Host::run(bool handle_signals) {
   Impl& s = *impl_;
-  if (handle_signals) {
-    asio::post(s.io, [&s] {
-      error_code ec;
-      s.signals.add(SIGINT, ec);
-      s.signals.add(SIGTERM, ec);
-      s.signals.async_wait([&s](const error_code& wait_ec, int signal) {
-        if (wait_ec) return;
-        s.requestStop(signal);
-      });
-    });
-  }
+  if (handle_signals) catchSignals();
   std::unique_lock lock(s.state_mutex);
   s.state_changed.wait(lock, [&s] { return s.stopped; });
   return s.signal_number;

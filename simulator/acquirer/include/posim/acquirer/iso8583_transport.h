@@ -180,8 +180,11 @@ class Iso8583Host {
 
   std::uint16_t port() const;   // the port actually bound
   std::string address() const;  // "127.0.0.1:8583"
-  // Blocks until stop() or SIGINT/SIGTERM (when `handle_signals`), then closes every
-  // connection. Returns the signal number, or 0 after stop().
+  // From now on SIGINT and SIGTERM stop the host (run() returns the signal) instead of killing
+  // the process. Call it before telling anyone the host listens.
+  void catchSignals();
+  // Blocks until stop() or SIGINT/SIGTERM (when `handle_signals`: catchSignals() if not done),
+  // then closes every connection. Returns the signal number, or 0 after stop().
   int run(bool handle_signals);
   void stop();  // thread-safe
   std::uint64_t requestsServed() const;
