@@ -25,7 +25,7 @@ constexpr std::array kCommands = {
             "list the business calendars (examples/calendars/)", &runCalendars},
     Command{"host",
             "posim host [--listen 127.0.0.1:8583] [--dialect NAME|FILE] [--framing NAME] "
-            "[--config F] [--seed N] [--mac-key HEX] [--tls-cert F --tls-key F] "
+            "[--config F] [--seed N] [--mac-key HEX|--mac-key-file F] [--tls-cert F --tls-key F] "
             "[--fault SPEC]... [--pcap F] [--quiet]",
             "serve the embedded acquirer over ISO 8583 TCP until SIGINT/SIGTERM (exit 4 when it "
             "cannot listen)",

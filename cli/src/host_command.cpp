@@ -1,5 +1,5 @@
 // posim host [--listen 127.0.0.1:8583] [--dialect NAME|FILE] [--framing NAME] [--config F]
-//            [--seed N] [--mac-key HEX] [--tls-cert F --tls-key F [--tls-ca F]]
+//            [--seed N] [--mac-key HEX | --mac-key-file F] [--tls-cert F --tls-key F [--tls-ca F]]
 //            [--fault SPEC]... [--pcap F] [--quiet] [--idle-timeout D] [--frame-timeout D]
 //            [--max-connections N] [--max-message-size N]
 //
@@ -124,6 +124,8 @@ int runHost(const Args& args, Io& io) {
       "run seed: authorization codes and modelled latency, as `posim run --seed`")(
       "mac-key", po::value<std::string>(),
       "MAC key (TAK, 32 hex digits): requests must carry a valid DE 64/128 MAC, answers get one")(
+      "mac-key-file", po::value<std::string>(),
+      "the MAC key read from this file (32 hex digits; out of the process list)")(
       "tls-cert", po::value<std::string>(), "serve TLS with this certificate chain (PEM)")(
       "tls-key", po::value<std::string>(), "the private key of --tls-cert (PEM)")(
       "tls-ca", po::value<std::string>(),
@@ -186,6 +188,15 @@ int runHost(const Args& args, Io& io) {
     return usageError(io, self, "--mac-key: a double-length TDES key (32 hex digits) is needed");
   }
   host.mac_key = *mac_key;
+  if (values.count("mac-key-file") > 0) {
+    if (host.mac_key) return usageError(io, self, "give --mac-key or --mac-key-file, not both");
+    auto key = acquirer::readKeyFile(values["mac-key-file"].as<std::string>(), 16);
+    if (!key.isOk()) {
+      io.err << "posim: --mac-key-file: " << key.status().message() << "\n";
+      return kExitInvalidInput;
+    }
+    host.mac_key = *key;
+  }
   if ((values.count("tls-cert") > 0) != (values.count("tls-key") > 0)) {
     return usageError(io, self, "--tls-cert and --tls-key go together");
   }

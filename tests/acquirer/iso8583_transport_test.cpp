@@ -551,6 +551,15 @@ TEST(Iso8583RegistryTest, OptionsAreCheckedWithClearErrors) {
   EXPECT_FALSE(registry.create("iso8583", context).isOk());
   context.options = {{"host", "127.0.0.1"}, {"dialect", "no-such-dialect"}};
   EXPECT_FALSE(registry.create("iso8583", context).isOk());
+  // The MAC key from a file (tests/e2e runs one); the key itself or its file, not both.
+  context.options = {{"host", "127.0.0.1"}, {"mac_key_file", "/no/such/tak"}};
+  EXPECT_EQ(registry.create("iso8583", context).status().message(),
+            "backend iso8583: option mac_key_file: key file /no/such/tak: no such file");
+  context.options = {{"host", "127.0.0.1"},
+                     {"mac_key", "0123456789ABCDEFFEDCBA9876543210"},
+                     {"mac_key_file", "/no/such/tak"}};
+  EXPECT_EQ(registry.create("iso8583", context).status().message(),
+            "backend iso8583: give mac_key or mac_key_file, not both");
   // Lazy: created without a host to talk to; eager (the default): unreachable at once.
   context.options = {
       {"host", "127.0.0.1"}, {"port", "1"}, {"connect_timeout_ms", "200"}, {"connect", "lazy"}};

@@ -44,6 +44,10 @@ std::string readFile(const std::string& path) {
   return text.str();
 }
 
+void writeFile(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+}
+
 Json withoutMeasuredLatencies(const Json& doc) {
   if (doc.isArray()) {
     Json out = Json::array();

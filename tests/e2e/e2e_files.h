@@ -30,6 +30,8 @@ class ScratchDir {
 
 // The whole file as text ("" when it cannot be read).
 std::string readFile(const std::string& path);
+// Writes `text` as the whole file.
+void writeFile(const std::string& path, const std::string& text);
 
 // The report without its measured wall-clock fields (DESIGN.md §1 "Determinism").
 Json withoutMeasuredLatencies(const Json& doc);

@@ -108,6 +108,50 @@ TEST(Iso8583HostTest, OtherDialectsGiveTheSameReports) {
   }
 }
 
+// The MAC key (TAK) read from files on both sides, so that it is in no process list: the run's
+// report is the in-process one, the key is printed nowhere, and a host holding another key
+// refuses every request (its MAC does not verify).
+TEST(Iso8583HostTest, MacKeysFromFilesOnBothSides) {
+  constexpr const char* kTak = "0123456789ABCDEFFEDCBA9876543210";
+  ScratchDir dir;
+  const fs::path file = kSuite / "sale-then-void.yaml";
+  writeFile(dir.file("tak"), std::string("# terminal TAK\n") + kTak + "\n");
+  writeFile(dir.file("other-tak"), "00112233445566778899AABBCCDDEEFF\n");
+  const RunResult local = runPosim(
+      {"run", file.string(), "--seed", "1", "--quiet", "--report", dir.file("embedded.json")});
+  ASSERT_EQ(local.exit_code, 0) << local.err;
+
+  Host host(file.string(), {"--mac-key-file", dir.file("tak")});
+  ASSERT_TRUE(host.ok()) << host.diagnostics();
+  const std::string url = host.url() + "&mac_key_file=" + dir.file("tak");
+  const RunResult remote = runPosim({"run", file.string(), "--seed", "1", "--quiet", "--backend",
+                                     url, "--report", dir.file("tcp.json")});
+  EXPECT_EQ(remote.exit_code, 0) << remote.err << host.diagnostics();
+  EXPECT_TRUE(readReport(dir.file("embedded.json")) == readReport(dir.file("tcp.json")));
+  EXPECT_EQ(host.process().stop(SIGTERM), 0) << host.diagnostics();
+  for (const std::string& output : {remote.out, remote.err, host.diagnostics()}) {
+    EXPECT_EQ(output.find(kTak), std::string::npos) << output;
+  }
+
+  Host other(file.string(), {"--mac-key-file", dir.file("other-tak")});
+  ASSERT_TRUE(other.ok()) << other.diagnostics();
+  const RunResult refused =
+      runPosim({"run", file.string(), "--seed", "1", "--quiet", "--backend",
+                other.url() + "&mac_key_file=" + dir.file("tak"), "--report", dir.file("x.json")});
+  EXPECT_NE(refused.exit_code, 0) << refused.out;
+  EXPECT_NE(other.process().err().find("MAC"), std::string::npos) << other.diagnostics();
+  EXPECT_EQ(other.process().stop(SIGTERM), 0) << other.diagnostics();
+
+  // A key file that is not one: exit 3 naming the file, not its content.
+  writeFile(dir.file("short"), "0123456789ABCDEF\n");
+  const RunResult bad = runPosim({"host", "--mac-key-file", dir.file("short")});
+  EXPECT_EQ(bad.exit_code, 3) << bad.err;
+  EXPECT_EQ(bad.err, "posim: --mac-key-file: key file " + dir.file("short") +
+                         ": 16 hex digits, expected 32\n");
+  const RunResult both = runPosim({"host", "--mac-key", kTak, "--mac-key-file", dir.file("tak")});
+  EXPECT_EQ(both.exit_code, 2) << both.err;
+}
+
 TEST(Iso8583HostTest, HostStopsCleanlyOnSigint) {
   Host host("");
   ASSERT_TRUE(host.ok()) << host.diagnostics();

@@ -87,6 +87,14 @@ Result<std::unique_ptr<AcquirerBackend>> createIso8583(const BackendContext& con
     }
     options.mac_key = *bytes;
   }
+  if (const std::string file = optionOr(context, "mac_key_file"); !file.empty()) {
+    if (options.mac_key) {
+      return invalidArgument("backend iso8583: give mac_key or mac_key_file, not both");
+    }
+    auto key = readKeyFile(file, 16);
+    if (!key.isOk()) return key.status().withContext("backend iso8583: option mac_key_file");
+    options.mac_key = *key;
+  }
   const std::string tls = optionOr(context, "tls");
   if (tls == "1" || tls == "true" || tls == "yes") {
     options.tls.enabled = true;
@@ -234,6 +242,8 @@ void addBuiltinBackends(BackendRegistry& registry) {
        "eager", false},
       {"mac_key", "MAC key (TAK, 32 hex digits): MAC on requests, verified on responses", "",
        false},
+      {"mac_key_file", "the MAC key read from this file (32 hex digits), out of the process list",
+       "", false},
       {"tls", "1: connect with TLS (the certificate is always verified)", "0", false},
       {"ca_file", "TLS: PEM file of the CAs to trust (default: the system's)", "", false},
       {"cert_file", "TLS: client certificate chain (PEM), when the host asks for one", "", false},

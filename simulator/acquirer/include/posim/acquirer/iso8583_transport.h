@@ -133,6 +133,12 @@ Result<HostFaultRule> parseHostFaultRule(std::string_view spec);
 // The spec parseHostFaultRule() reads back ("delay=2000ms:mti=0200").
 std::string formatHostFaultRule(const HostFaultRule& rule);
 
+// A key kept in a file instead of on the command line or in a backend URL (both show in the
+// process list): `bytes` bytes as hex digits; spaces, line breaks and `#` comments are ignored.
+// Errors name the file and what is wrong with it, never its content: NotFound or IoError when it
+// cannot be read, InvalidArgument when it is not `bytes` bytes of hex.
+Result<Bytes> readKeyFile(const std::string& path, std::size_t bytes);
+
 struct HostOptions {
   std::string listen_address = "127.0.0.1";
   std::uint16_t listen_port = 8583;                 // 0: any free port (see Iso8583Host::port())
