@@ -182,7 +182,11 @@ std::string formatTlvDescription(const TlvDescription& description) {
            describeStatusWord(*description.status_word) + "\n";
   }
   for (const TlvDiagnostic& diag : description.diagnostics) {
-    out += "! offset " + std::to_string(diag.offset) + ": " + diag.message + "\n";
+    // The reader's messages already start with "byte N: "; say the offset once.
+    const std::string where = "byte " + std::to_string(diag.offset) + ": ";
+    out += "! ";
+    if (diag.message.rfind(where, 0) != 0) out += where;
+    out += diag.message + "\n";
   }
   return out;
 }

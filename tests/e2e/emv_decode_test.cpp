@@ -62,7 +62,7 @@ TEST(EmvDecodeTest, MalformedInputGivesDiagnosticsAndExit3) {
   // 9F27 declares 5 bytes, only 1 is there.
   const RunResult r = runPosim({"emv", "decode", "9F260812345678"});
   EXPECT_EQ(r.exit_code, 3);
-  EXPECT_NE(r.out.find("! offset 0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("! byte 0: "), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("byte offset 0"), std::string::npos) << r.err;
   const RunResult bad_hex = runPosim({"emv", "decode", "9F2"});
   EXPECT_EQ(bad_hex.exit_code, 3);
