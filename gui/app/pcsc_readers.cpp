@@ -1,6 +1,7 @@
 #include "app/pcsc_readers.h"
 
 #include <QThread>
+#include <QTimer>
 #include <utility>
 
 #ifdef POSIM_WITH_PCSC
@@ -49,7 +50,26 @@ Result<std::unique_ptr<emv::Icc>> openReaderCard(const std::string&) {
 
 #endif
 
-ReaderList::ReaderList(QObject* parent) : QObject(parent) {}
+namespace {
+constexpr int kWatchIntervalMs = 2000;
+}
+
+ReaderList::ReaderList(QObject* parent) : QObject(parent), timer_(new QTimer(this)) {
+  timer_->setInterval(kWatchIntervalMs);
+  connect(timer_, &QTimer::timeout, this, &ReaderList::refresh);
+}
+
+void ReaderList::setWatching(bool watching) {
+  if (watching) {
+    timer_->start();
+  } else {
+    timer_->stop();
+  }
+}
+
+bool ReaderList::watching() const {
+  return timer_->isActive();
+}
 
 ReaderList::~ReaderList() {
   if (thread_ != nullptr) thread_->wait();
@@ -77,7 +97,10 @@ void ReaderList::refresh() {
 
 void ReaderList::finished(QList<ReaderEntry> readers, QString problem) {
   thread_ = nullptr;
-  readers_ = problem.isEmpty() ? std::move(readers) : QList<ReaderEntry>();
+  if (!problem.isEmpty()) readers.clear();
+  const bool different = readers != readers_;
+  readers_ = std::move(readers);
+  if (different) emit changed();
   emit listed(readers_, problem);
 }
 

@@ -16,6 +16,7 @@
 #include "posim/emv/icc.h"
 
 class QThread;
+class QTimer;
 
 namespace posim::gui {
 
@@ -23,6 +24,8 @@ struct ReaderEntry {
   QString name;  // as pcscd names it ("ACS ACR39U ICC Reader 00 00")
   bool card_present = false;
   QString atr;  // hex, of the card in it; empty without one
+
+  friend bool operator==(const ReaderEntry&, const ReaderEntry&) = default;
 };
 
 // The readers pcscd sees, in its order. Blocks (briefly): call it off the UI thread. Errors:
@@ -36,7 +39,8 @@ Result<QList<ReaderEntry>> listReaders();
 Result<std::unique_ptr<emv::Icc>> openReaderCard(const std::string& reader);
 
 // Lists the readers on a thread of its own; the answer arrives as listed() on the UI thread.
-// A refresh() while one runs is folded into it.
+// A refresh() while one runs is folded into it. While watching, it lists them again every
+// couple of seconds, so a reader plugged in or a card inserted shows without asking.
 class ReaderList final : public QObject {
   Q_OBJECT
 
@@ -46,6 +50,8 @@ class ReaderList final : public QObject {
 
   void refresh();
   bool refreshing() const { return thread_ != nullptr; }
+  void setWatching(bool watching);
+  bool watching() const;
   // The readers of the last listing (empty before the first, or when it failed).
   const QList<ReaderEntry>& readers() const { return readers_; }
 
@@ -53,11 +59,14 @@ class ReaderList final : public QObject {
   // `problem` is empty when the listing worked (an empty list: no reader is connected); else it
   // says why there is no list ("pcscd is not running ...").
   void listed(const QList<posim::gui::ReaderEntry>& readers, const QString& problem);
+  // The readers (or a card in one) differ from the listing before.
+  void changed();
 
  private:
   void finished(QList<ReaderEntry> readers, QString problem);
 
   QThread* thread_ = nullptr;
+  QTimer* timer_ = nullptr;
   QList<ReaderEntry> readers_;
 };
 

@@ -1,5 +1,6 @@
 #include "widgets/faceplate.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QFontDatabase>
 #include <QFormLayout>
@@ -240,9 +241,10 @@ Faceplate::Faceplate(TerminalSession* session, QWidget* parent)
   connect(remove_, &QPushButton::clicked, this, &Faceplate::removeCard);
   connect(readers_button_, &QToolButton::clicked, this, &Faceplate::refreshReaders);
   connect(card_, &QComboBox::currentIndexChanged, this, &Faceplate::updateControls);
+  connect(readers_, &ReaderList::changed, this, &Faceplate::fillCards);
   connect(readers_, &ReaderList::listed, this,
           [this](const QList<ReaderEntry>& readers, const QString& problem) {
-            fillCards();
+            if (fill_pending_) fillCards();
             if (!report_reader_problem_) return;
             report_reader_problem_ = false;
             if (!problem.isEmpty()) {
@@ -493,6 +495,9 @@ QString Faceplate::selectedReader() const {
 }
 
 void Faceplate::fillCards() {
+  // Never under the person's pointer: an open list is refilled once it closes.
+  fill_pending_ = card_->view() != nullptr && card_->view()->isVisible();
+  if (fill_pending_) return;
   const QString previous_reader = selectedReader();
   const QString previous_card = previous_reader.isEmpty() ? card_->currentText() : QString();
   const QSignalBlocker quiet(card_);
@@ -603,6 +608,16 @@ void Faceplate::present(emv::EntryMode entry) {
   } else {
     session_->devices()->presentReaderCard(reader, entry);
   }
+}
+
+void Faceplate::showEvent(QShowEvent* event) {
+  QWidget::showEvent(event);
+  readers_->setWatching(true);
+}
+
+void Faceplate::hideEvent(QHideEvent* event) {
+  QWidget::hideEvent(event);
+  readers_->setWatching(false);
 }
 
 void Faceplate::keyPressEvent(QKeyEvent* event) {

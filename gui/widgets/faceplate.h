@@ -12,7 +12,8 @@
 // no PIN digits bypasses too.
 //
 // The card selector lists the session's card profiles, then the PC/SC readers pcscd sees
-// ("Reader: NAME"), listed when the session is configured and again on the Readers button. With
+// ("Reader: NAME"), watched every two seconds while the faceplate is shown and listed at once on
+// the Readers button (which also says why there are none: "pcscd is not running ..."). With
 // a reader chosen, Insert (or Tap, on a contactless reader) hands the kernel the card in that
 // reader instead of a virtual card; kernel, backend, traces and reports are the same. A reader
 // reads no stripe: Swipe is off. The transaction's card is recorded as "pcsc:NAME".
@@ -81,6 +82,9 @@ class Faceplate final : public QWidget {
 
  protected:
   void keyPressEvent(QKeyEvent* event) override;
+  // While shown, the readers are watched (a reader plugged in appears in the card selector).
+  void showEvent(QShowEvent* event) override;
+  void hideEvent(QHideEvent* event) override;
 
  private:
   void present(emv::EntryMode entry);
@@ -116,6 +120,7 @@ class Faceplate final : public QWidget {
   QToolButton* readers_button_ = nullptr;
   ReaderList* readers_ = nullptr;
   bool report_reader_problem_ = false;  // the person asked for the list: say why it is empty
+  bool fill_pending_ = false;           // the readers changed while the selector's list was open
   QPushButton* insert_ = nullptr;
   QPushButton* tap_ = nullptr;
   QPushButton* swipe_ = nullptr;

@@ -71,6 +71,7 @@ class CardReaderTest : public QObject {
   void withoutPcscdTheReadersButtonSaysWhy();
   void chipSaleThroughTheReaderMatchesTheVirtualCard();
   void anEmptyReaderEndsTheSaleWithNoCard();
+  void aCardInsertedLaterShowsWithoutAsking();
 
  private:
   // A fresh session and faceplate, configured on the embedded backend at a fixed start.
@@ -91,9 +92,19 @@ class CardReaderTest : public QObject {
 
   std::unique_ptr<PrivatePcscd> pcscd_;
   QString skip_;  // why the reader tests cannot run here
-  std::unique_ptr<std::thread> server_;
-  std::atomic<bool> stop_server_{false};
-  std::atomic<int> served_apdus_{0};  // messages the served card answered (APDUs and controls)
+  // A virtual card served into a vpcd slot on a thread of its own.
+  struct Served {
+    std::atomic<bool> stop{false};
+    std::atomic<int> messages{0};  // messages the card answered (APDUs and controls)
+    std::thread thread;
+    ~Served() {
+      stop = true;
+      if (thread.joinable()) thread.join();
+    }
+  };
+  std::unique_ptr<Served> serve(const QString& card, int slot);
+
+  std::unique_ptr<Served> served_;  // visa-credit in slot 0
 
   std::unique_ptr<TerminalSession> session_;
   std::unique_ptr<Faceplate> faceplate_;
@@ -125,8 +136,7 @@ void CardReaderTest::cleanup() {
 }
 
 void CardReaderTest::cleanupTestCase() {
-  stop_server_ = true;
-  if (server_) server_->join();
+  served_.reset();
   pcscd_.reset();
 }
 
@@ -198,24 +208,37 @@ bool CardReaderTest::startReaders() {
     return false;
   }
   // visa-credit, fresh, in slot 0: the card a `posim card serve --card visa-credit` would be.
-  server_ = std::make_unique<std::thread>([this] {
-    posim::scenarios::Resolver resolver;
-    auto profile = posim::scenarios::loadCardProfile(kVisa.toStdString(), resolver);
-    if (!profile.isOk()) return;
-    auto card = posim::emv::VirtualCard::create(*profile);
-    if (!card.isOk()) return;
-    posim::pcsc::VpcdCard served(*card);
-    posim::pcsc::VpcdServeOptions options;
-    options.port = pcscd_->vpcdPort(0);
-    options.stop = &stop_server_;
-    options.reconnect_delay_ms = 100;
-    options.after_message = [this] { ++served_apdus_; };
-    (void)posim::pcsc::serveOverVpcd(served, options);
-  });
+  served_ = serve(kVisa, 0);
   return QTest::qWaitFor([] { return readerHasCard(QLatin1String(kVpcdSlot0)); }, kWaitMs);
 #else
   return false;
 #endif
+}
+
+std::unique_ptr<CardReaderTest::Served> CardReaderTest::serve(const QString& card, int slot) {
+  auto served = std::make_unique<Served>();
+#ifdef POSIM_WITH_PCSC
+  Served* s = served.get();
+  const std::uint16_t port = pcscd_->vpcdPort(slot);
+  served->thread = std::thread([s, port, name = card.toStdString()] {
+    posim::scenarios::Resolver resolver;
+    auto profile = posim::scenarios::loadCardProfile(name, resolver);
+    if (!profile.isOk()) return;
+    auto virtual_card = posim::emv::VirtualCard::create(*profile);
+    if (!virtual_card.isOk()) return;
+    posim::pcsc::VpcdCard vpcd_card(*virtual_card);
+    posim::pcsc::VpcdServeOptions options;
+    options.port = port;
+    options.stop = &s->stop;
+    options.reconnect_delay_ms = 100;
+    options.after_message = [s] { ++s->messages; };
+    (void)posim::pcsc::serveOverVpcd(vpcd_card, options);
+  });
+#else
+  (void)card;
+  (void)slot;
+#endif
+  return served;
 }
 
 void CardReaderTest::withoutPcscdTheReadersButtonSaysWhy() {
@@ -239,11 +262,11 @@ void CardReaderTest::chipSaleThroughTheReaderMatchesTheVirtualCard() {
   }
   // The virtual card first, in this fresh session: the served card hears nothing of it.
   faceplate_->selectCard(kVisa);
-  const int served_before = served_apdus_;
+  const int served_before = served_->messages;
   const std::optional<ReportedTransaction> in_process = chipSale(QStringLiteral("12.34"));
   QVERIFY(in_process.has_value());
   QVERIFY2(in_process->record.approved, in_process->record.reason.c_str());
-  QCOMPARE(served_apdus_.load(), served_before);
+  QCOMPARE(served_->messages.load(), served_before);
 
   // The same sale in a fresh session, with the card in the reader.
   cleanup();
@@ -263,7 +286,7 @@ void CardReaderTest::chipSaleThroughTheReaderMatchesTheVirtualCard() {
   const std::optional<ReportedTransaction> through_pcsc = chipSale(QStringLiteral("12.34"));
   QVERIFY(through_pcsc.has_value());
   // SELECT PSE, SELECT AID, GPO, READ RECORDs, GET DATA, 2 x GENERATE AC, ...: all through pcscd.
-  QVERIFY2(served_apdus_ - served_before >= 8, qPrintable(QString::number(served_apdus_)));
+  QVERIFY2(served_->messages - served_before >= 8, qPrintable(QString::number(served_->messages)));
   const posim::terminal::TransactionRecord& record = through_pcsc->record;
   QVERIFY2(record.approved, record.reason.c_str());
   QCOMPARE(record.card, std::string("pcsc:") + kVpcdSlot0);
@@ -317,6 +340,28 @@ void CardReaderTest::anEmptyReaderEndsTheSaleWithNoCard() {
   QVERIFY(status_->last().at(0).toString().contains(QStringLiteral("No card reader 'Gemalto'")));
   QCOMPARE(cards->currentData(Qt::ToolTipRole).toString(),
            QStringLiteral("PC/SC reader; no card in it"));
+}
+
+void CardReaderTest::aCardInsertedLaterShowsWithoutAsking() {
+  if (!startReaders()) {
+    QVERIFY2(skip_.isEmpty(), "pcscd did not start or never saw the served card");
+    QSKIP(qPrintable(skip_));
+  }
+  // The faceplate is shown: it watches the readers, nobody presses Readers.
+  auto* cards = child<QComboBox>(QStringLiteral("cardCombo"));
+  const QString slot1 = QStringLiteral("Reader: %1").arg(QLatin1String(kVpcdSlot1));
+  QTRY_VERIFY_WITH_TIMEOUT(cards->findText(slot1) >= 0, kWaitMs);
+  QCOMPARE(cards->itemData(cards->findText(slot1), Qt::ToolTipRole).toString(),
+           QStringLiteral("PC/SC reader; no card in it"));
+  std::unique_ptr<Served> later = serve(QStringLiteral("mastercard-debit"), 1);
+  QTRY_VERIFY_WITH_TIMEOUT(cards->itemData(cards->findText(slot1), Qt::ToolTipRole)
+                               .toString()
+                               .startsWith(QStringLiteral("PC/SC reader; card in it, ATR ")),
+                           kWaitMs);
+  later.reset();  // the card is taken out
+  QTRY_COMPARE_WITH_TIMEOUT(cards->itemData(cards->findText(slot1), Qt::ToolTipRole).toString(),
+                            QStringLiteral("PC/SC reader; no card in it"), kWaitMs);
+  QCOMPARE(cards->currentText(), kVisa);  // the choice survives every listing
 }
 
 QTEST_MAIN(CardReaderTest)
