@@ -147,7 +147,9 @@ struct HostOptions {
   std::optional<Bytes> mac_key;
   TlsOptions tls;
   std::vector<HostFaultRule> faults;
-  std::chrono::milliseconds idle_timeout{0};  // 0: connections may idle forever
+  // A connection with no message for this long is closed (`posim host --idle-timeout`, and the
+  // desktop app's host). 0: connections may idle forever.
+  std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};
   // Once the first byte of a frame is in, the whole frame must be within this, else the
   // connection closes (a client trickling a frame byte by byte holds no connection for long).
   // 0: no deadline.
