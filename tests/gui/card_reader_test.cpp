@@ -17,13 +17,13 @@
 #include <optional>
 #include <thread>
 
-#include "posim/base/clock.h"
 #include "posim/scenarios/profiles.h"
 #include "posim/scenarios/resolver.h"
 
 #include "app/metatypes.h"
 #include "app/pcsc_readers.h"
 #include "app/terminal_session.h"
+#include "faceplate_rig.h"
 #include "private_pcscd.h"
 #include "widgets/faceplate.h"
 
@@ -34,15 +34,13 @@
 
 using posim::acquirer::TransactionType;
 using posim::gui::Faceplate;
-using posim::gui::TerminalSession;
+using posim::gui::test::kWaitMs;
 using posim::scenarios::ReportedTransaction;
 using posim::test::kVpcdSlot0;
 using posim::test::kVpcdSlot1;
 using posim::test::PrivatePcscd;
 
 namespace {
-
-constexpr int kWaitMs = 30000;  // generous for AddressSanitizer; passing tests never wait it out
 
 const QString kVisa = QStringLiteral("visa-credit");
 const QString kPin = QStringLiteral("1234");
@@ -85,9 +83,7 @@ class CardReaderTest : public QObject {
   bool startReaders();
   template <typename T>
   T* child(const QString& name) {
-    T* found = faceplate_->findChild<T*>(name);
-    if (found == nullptr) qWarning("no child %s", qPrintable(name));
-    return found;
+    return rig_.child<T>(name);
   }
 
   std::unique_ptr<PrivatePcscd> pcscd_;
@@ -106,10 +102,7 @@ class CardReaderTest : public QObject {
 
   std::unique_ptr<Served> served_;  // visa-credit in slot 0
 
-  std::unique_ptr<TerminalSession> session_;
-  std::unique_ptr<Faceplate> faceplate_;
-  std::unique_ptr<QSignalSpy> finished_;
-  std::unique_ptr<QSignalSpy> status_;
+  posim::gui::test::FaceplateRig rig_;
 };
 
 void CardReaderTest::initTestCase() {
@@ -129,10 +122,7 @@ void CardReaderTest::init() {
 }
 
 void CardReaderTest::cleanup() {
-  status_.reset();
-  finished_.reset();
-  faceplate_.reset();
-  session_.reset();
+  rig_.close();
 }
 
 void CardReaderTest::cleanupTestCase() {
@@ -141,55 +131,40 @@ void CardReaderTest::cleanupTestCase() {
 }
 
 void CardReaderTest::openTerminal() {
-  session_ = std::make_unique<TerminalSession>();
-  session_->devices()->setTimeout(std::chrono::milliseconds(kWaitMs));
-  faceplate_ = std::make_unique<Faceplate>(session_.get());
-  faceplate_->resize(400, 780);
-  faceplate_->show();
-  QVERIFY(QTest::qWaitForWindowExposed(faceplate_.get()));
-  finished_ = std::make_unique<QSignalSpy>(session_.get(), &TerminalSession::transactionFinished);
-  status_ = std::make_unique<QSignalSpy>(faceplate_.get(), &Faceplate::statusMessage);
-  posim::scenarios::WorkbenchChoice choice;
-  choice.cards = {kVisa.toStdString()};
-  auto start = posim::parseIso8601("2026-03-02T10:00:00+08:00");
-  QVERIFY(start.isOk());
-  choice.start = *start;
-  QSignalSpy configured(session_.get(), &TerminalSession::configured);
-  QSignalSpy failed(session_.get(), &TerminalSession::failed);
-  session_->configure(choice, QStringLiteral("embedded"), 7);
-  QTRY_VERIFY_WITH_TIMEOUT(configured.count() + failed.count() > 0, kWaitMs);
-  QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.at(0).at(0).toString()));
+  const QString problem = rig_.open({kVisa.toStdString()});
+  QVERIFY2(problem.isEmpty(), qPrintable(problem));
 }
 
 void CardReaderTest::pressReaders() {
-  const auto before = status_->count();
+  const auto before = rig_.status->count();
   QTest::mouseClick(child<QToolButton>(QStringLiteral("readersButton")), Qt::LeftButton);
-  QTRY_VERIFY_WITH_TIMEOUT(status_->count() > before, kWaitMs);
+  QTRY_VERIFY_WITH_TIMEOUT(rig_.status->count() > before, kWaitMs);
 }
 
 std::optional<ReportedTransaction> CardReaderTest::chipSale(const QString& amount) {
-  faceplate_->selectType(TransactionType::kSale);
-  faceplate_->setAmount(amount);
-  const auto before = finished_->count();
+  rig_.faceplate->selectType(TransactionType::kSale);
+  rig_.faceplate->setAmount(amount);
+  const auto before = rig_.finished->count();
   QTest::mouseClick(child<QPushButton>(QStringLiteral("insertButton")), Qt::LeftButton);
   // visa-credit asks for an online PIN; a card that is not read ends the sale first.
   if (!QTest::qWaitFor(
           [&] {
-            return faceplate_->mode() == Faceplate::Mode::kEnteringPin ||
-                   finished_->count() > before;
+            return rig_.faceplate->mode() == Faceplate::Mode::kEnteringPin ||
+                   rig_.finished->count() > before;
           },
           kWaitMs)) {
     return std::nullopt;
   }
-  if (faceplate_->mode() == Faceplate::Mode::kEnteringPin) {
-    QTest::keyClicks(faceplate_.get(), kPin);
-    QTest::keyClick(faceplate_.get(), Qt::Key_Return);
+  if (rig_.faceplate->mode() == Faceplate::Mode::kEnteringPin) {
+    QTest::keyClicks(rig_.faceplate.get(), kPin);
+    QTest::keyClick(rig_.faceplate.get(), Qt::Key_Return);
   }
-  if (!QTest::qWaitFor([&] { return finished_->count() > before; }, kWaitMs)) return std::nullopt;
-  if (!QTest::qWaitFor([&] { return faceplate_->mode() == Faceplate::Mode::kIdle; }, kWaitMs)) {
+  if (!QTest::qWaitFor([&] { return rig_.finished->count() > before; }, kWaitMs))
+    return std::nullopt;
+  if (!QTest::qWaitFor([&] { return rig_.faceplate->mode() == Faceplate::Mode::kIdle; }, kWaitMs)) {
     return std::nullopt;
   }
-  return finished_->last().at(0).value<ReportedTransaction>();
+  return rig_.finished->last().at(0).value<ReportedTransaction>();
 }
 
 bool CardReaderTest::startReaders() {
@@ -245,7 +220,7 @@ void CardReaderTest::withoutPcscdTheReadersButtonSaysWhy() {
   auto* cards = child<QComboBox>(QStringLiteral("cardCombo"));
   QCOMPARE(cards->count(), 1);  // visa-credit; no reader
   pressReaders();
-  const QString said = status_->last().at(0).toString();
+  const QString said = rig_.status->last().at(0).toString();
 #ifdef POSIM_WITH_PCSC
   QVERIFY2(said.contains(QStringLiteral("pcscd is not running")), qPrintable(said));
 #else
@@ -261,7 +236,7 @@ void CardReaderTest::chipSaleThroughTheReaderMatchesTheVirtualCard() {
     QSKIP(qPrintable(skip_));
   }
   // The virtual card first, in this fresh session: the served card hears nothing of it.
-  faceplate_->selectCard(kVisa);
+  rig_.faceplate->selectCard(kVisa);
   const int served_before = served_->messages;
   const std::optional<ReportedTransaction> in_process = chipSale(QStringLiteral("12.34"));
   QVERIFY(in_process.has_value());
@@ -273,12 +248,12 @@ void CardReaderTest::chipSaleThroughTheReaderMatchesTheVirtualCard() {
   openTerminal();
   pressReaders();
   auto* cards = child<QComboBox>(QStringLiteral("cardCombo"));
-  QVERIFY2(status_->last().at(0).toString().contains(QStringLiteral("2 reader(s)")),
-           qPrintable(status_->last().at(0).toString()));
+  QVERIFY2(rig_.status->last().at(0).toString().contains(QStringLiteral("2 reader(s)")),
+           qPrintable(rig_.status->last().at(0).toString()));
   QCOMPARE(cards->findText(QStringLiteral("Reader: %1").arg(QLatin1String(kVpcdSlot0))), 2);
   QCOMPARE(cards->findText(QStringLiteral("Reader: %1").arg(QLatin1String(kVpcdSlot1))), 3);
-  QCOMPARE(cards->currentText(), kVisa);                  // the listing keeps the choice
-  faceplate_->selectReader(QStringLiteral("PCD 00 00"));  // a unique part of the name
+  QCOMPARE(cards->currentText(), kVisa);                      // the listing keeps the choice
+  rig_.faceplate->selectReader(QStringLiteral("PCD 00 00"));  // a unique part of the name
   QCOMPARE(cards->currentIndex(), 2);
   QVERIFY(!child<QPushButton>(QStringLiteral("swipeButton"))->isEnabled());
   QVERIFY(child<QPushButton>(QStringLiteral("insertButton"))->isEnabled());
@@ -301,8 +276,8 @@ void CardReaderTest::chipSaleThroughTheReaderMatchesTheVirtualCard() {
   QCOMPARE(record.cryptogram, in_process->record.cryptogram);
   QCOMPARE(record.cryptogram_hex, in_process->record.cryptogram_hex);
   QCOMPARE(record.response_code, in_process->record.response_code);
-  QVERIFY(!faceplate_->receiptText().contains(kVisaPan));
-  QVERIFY(faceplate_->receiptText().contains(QStringLiteral("0010")));
+  QVERIFY(!rig_.faceplate->receiptText().contains(kVisaPan));
+  QVERIFY(rig_.faceplate->receiptText().contains(QStringLiteral("0010")));
   // The reader is free again for other PC/SC applications: the sale disconnected.
   auto again = posim::gui::openReaderCard(kVpcdSlot0);
   QVERIFY2(again.isOk(), again.status().message().c_str());
@@ -314,30 +289,31 @@ void CardReaderTest::anEmptyReaderEndsTheSaleWithNoCard() {
     QSKIP(qPrintable(skip_));
   }
   pressReaders();
-  faceplate_->selectReader(QLatin1String(kVpcdSlot1));
+  rig_.faceplate->selectReader(QLatin1String(kVpcdSlot1));
   auto* cards = child<QComboBox>(QStringLiteral("cardCombo"));
   QCOMPARE(cards->currentData(Qt::ToolTipRole).toString(),
            QStringLiteral("PC/SC reader; no card in it"));
   // Swipe is refused before anything starts.
-  const auto before = status_->count();
-  faceplate_->swipeCard();
-  QCOMPARE(status_->count(), before + 1);
-  QVERIFY(status_->last().at(0).toString().contains(QStringLiteral("not stripes")));
-  QVERIFY(!session_->busy());
+  const auto before = rig_.status->count();
+  rig_.faceplate->swipeCard();
+  QCOMPARE(rig_.status->count(), before + 1);
+  QVERIFY(rig_.status->last().at(0).toString().contains(QStringLiteral("not stripes")));
+  QVERIFY(!rig_.session->busy());
 
   const std::optional<ReportedTransaction> done = chipSale(QStringLiteral("5.00"));
   QVERIFY(done.has_value());
   QVERIFY(!done->record.approved);
   QCOMPARE(done->record.outcome, std::string("no_card"));
   bool said = false;
-  for (const QList<QVariant>& message : *status_) {
+  for (const QList<QVariant>& message : *rig_.status) {
     said = said || message.at(0).toString().contains(
                        QStringLiteral("no card in reader '%1'").arg(QLatin1String(kVpcdSlot1)));
   }
-  QVERIFY2(said, qPrintable(status_->last().at(0).toString()));
+  QVERIFY2(said, qPrintable(rig_.status->last().at(0).toString()));
   // An unknown reader is refused with a message, the choice unchanged.
-  faceplate_->selectReader(QStringLiteral("Gemalto"));
-  QVERIFY(status_->last().at(0).toString().contains(QStringLiteral("No card reader 'Gemalto'")));
+  rig_.faceplate->selectReader(QStringLiteral("Gemalto"));
+  QVERIFY(
+      rig_.status->last().at(0).toString().contains(QStringLiteral("No card reader 'Gemalto'")));
   QCOMPARE(cards->currentData(Qt::ToolTipRole).toString(),
            QStringLiteral("PC/SC reader; no card in it"));
 }
