@@ -11,7 +11,7 @@ constexpr std::array kCommands = {
     Command{"run",
             "posim run SCENARIO... [--report F.json] [--junit F.xml] [--csv F.csv] [--trace F] "
             "[--seed N] [--backend embedded|iso8583://HOST:PORT?dialect=..&framing=..] "
-            "[--shard K/N] [--journal F] [--pcap F] [--quiet]",
+            "[--shard K/N] [--journal F] [--pcap F] [--reader CARD=READER]... [--quiet]",
             "run scenarios (files or directories), check their expectations, write reports",
             &runRun},
     Command{"validate", "posim validate SCENARIO...",

@@ -1,12 +1,15 @@
 // posim run SCENARIO... [--report F.json] [--junit F.xml] [--csv F.csv] [--trace F] [--seed N]
 //           [--pcap F]
 //                      [--backend ID|URL] [--shard K/N] [--journal F]
-//                      [--durability process|power-loss] [--quiet]
+//                      [--durability process|power-loss] [--reader CARD=READER]...
+//                      [--wait SECONDS] [--quiet]
 //
 // Validates every scenario file first (nothing runs when one is invalid: exit 3), runs the
 // selected ones on the virtual clock, writes the reports asked for and prints the summary.
 // Exit 0 when every expectation held, 1 when one failed, 4 on a runtime error (backend
 // unreachable, a file that cannot be written).
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -28,6 +31,7 @@
 #include "exit_codes.h"
 #include "load_progress.h"
 #include "options.h"
+#include "pcsc_support.h"
 #include "scenario_files.h"
 #include "text_file.h"
 
@@ -115,6 +119,11 @@ int runRun(const Args& args, Io& io) {
       "durability", po::value<std::string>()->default_value("process"),
       "what a journal commit survives: process (a killed posim; SQLite synchronous=NORMAL) or "
       "power-loss (also an operating system crash; synchronous=FULL, an fsync per commit)")(
+      "reader", po::value<std::vector<std::string>>()->composing(),
+      "CARD=READER: the scenarios' card CARD is the physical card in this PC/SC reader (a full "
+      "name or a unique part of it); its profile still gives the issuer keys and the PIN; "
+      "repeatable")("wait", po::value<double>()->default_value(0),
+                    "with --reader: seconds to wait for each card to be inserted")(
       "quiet,q", "do not print the summary");
   auto parsed = parseOptions(args, options);
   if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
@@ -174,6 +183,47 @@ int runRun(const Args& args, Io& io) {
   if (invalid) {
     io.err << "posim: invalid scenario files; nothing was run\n";
     return kExitInvalidInput;
+  }
+
+  // Physical cards in PC/SC readers, for the scenarios' cards they stand for.
+  std::vector<ReaderCard> reader_cards;
+  if (values.count("reader") > 0) {
+    const double wait_seconds = values["wait"].as<double>();
+    if (!(wait_seconds >= 0 && wait_seconds <= 3600)) {
+      return usageError(io, self, "--wait: seconds between 0 and 3600");
+    }
+    for (const std::string& given : values["reader"].as<std::vector<std::string>>()) {
+      const auto equals = given.find('=');
+      if (equals == std::string::npos || equals == 0 || equals + 1 == given.size()) {
+        return usageError(io, self, "--reader: '" + given + "' is not CARD=READER");
+      }
+      const std::string card = given.substr(0, equals);
+      const bool known = std::any_of(loaded.begin(), loaded.end(), [&](const auto& scenario) {
+        return std::any_of(scenario.cards.begin(), scenario.cards.end(),
+                           [&](const scenarios::ScenarioCard& c) { return c.name == card; });
+      });
+      if (!known) return usageError(io, self, "--reader: no scenario has a card '" + card + "'");
+      if (run_options.reader_cards.contains(card)) {
+        return usageError(io, self, "--reader: card '" + card + "' is given twice");
+      }
+      auto opened =
+          openReaderCard(given.substr(equals + 1),
+                         std::chrono::milliseconds(static_cast<long>(wait_seconds * 1000)));
+      if (!opened.isOk()) {
+        return reportError(io, opened.status().code() == StatusCode::kNotFound
+                                   ? unavailable(opened.status().message())
+                                   : opened.status());
+      }
+      for (const ReaderCard& other : reader_cards) {
+        if (other.reader == opened->reader) {
+          return usageError(io, self, "--reader: two cards in reader '" + other.reader + "'");
+        }
+      }
+      run_options.reader_cards.emplace(card, opened->card.get());
+      reader_cards.push_back(std::move(*opened));
+    }
+  } else if (!values["wait"].defaulted()) {
+    return usageError(io, self, "--wait goes with --reader");
   }
 
   std::ofstream trace_file;

@@ -408,6 +408,17 @@ class Runner {
       cards_.push_back(std::make_unique<emv::VirtualCard>(std::move(*card)));
       card_index_.emplace(c.name, i);
     }
+    // Cards in readers: the names this scenario has (a run of many files may name a card only
+    // some of them have).
+    for (const auto& [name, icc] : options_.reader_cards) {
+      if (!card_index_.contains(name)) continue;
+      if (icc == nullptr) return invalidArgument("card '" + name + "' in a reader: no card");
+      if (scenario_.load) {
+        return invalidArgument("card '" + name +
+                               "' is in a card reader, and a load run takes virtual cards only "
+                               "(a card in a reader serves one transaction at a time)");
+      }
+    }
 
     BackendChoice choice{scenario_.acquirer.backend, scenario_.acquirer.options};
     if (!options_.backend.empty()) {
@@ -524,6 +535,7 @@ class Runner {
 
     emv::VirtualCard* card = nullptr;
     const ScenarioCard* scenario_card = nullptr;
+    bool in_reader = false;  // a physical card (RunOptions::reader_cards)
     if (!step.card.empty()) {
       auto it = card_index_.find(step.card);
       if (it == card_index_.end()) {
@@ -532,7 +544,18 @@ class Runner {
       }
       card = cards_[it->second].get();
       scenario_card = &scenario_.cards[it->second];
-      unit.devices.reader.present(card, step.entry, emv::magstripeTrack2(scenario_card->profile));
+      if (auto reader = options_.reader_cards.find(step.card);
+          reader != options_.reader_cards.end()) {
+        // The physical card: a chip only (no stripe to swipe, no fallback to one).
+        if (step.entry == emv::EntryMode::kMagstripe) {
+          out.error = "card " + step.card + " is in a card reader, which reads chips, not stripes";
+          return;
+        }
+        in_reader = true;
+        unit.devices.reader.present(reader->second, step.entry, std::string());
+      } else {
+        unit.devices.reader.present(card, step.entry, emv::magstripeTrack2(scenario_card->profile));
+      }
     } else {
       unit.devices.reader.clear();
     }
@@ -550,6 +573,13 @@ class Runner {
                                         [](const StepFault& f) { return f.card.has_value(); });
     if (card_fault && card == nullptr) {
       out.error = "faults: a card fault needs a step with a card";
+      return;
+    }
+    if (card_fault && in_reader) {
+      out.error = "faults: card " + step.card +
+                  " is in a card reader; card faults are injected "
+                  "into virtual cards only";
+      unit.devices.reader.clear();
       return;
     }
     for (const StepFault& f : step.faults) {

@@ -22,6 +22,7 @@
 
 #include "posim/base/json.h"
 
+#include "e2e_files.h"
 #include "posim_runner.h"
 #include "private_pcscd.h"
 
@@ -34,11 +35,6 @@ constexpr const char* kSlot0 = kVpcdSlot0;
 constexpr const char* kSlot1 = kVpcdSlot1;
 constexpr const char* kAt = "2026-11-23T12:00:00+08:00";
 constexpr const char* kVisaPan = "4761739001010010";
-
-std::string readFile(const fs::path& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 // Runs a shell command, returns its exit code and output (stdout and stderr).
 std::pair<int, std::string> shell(const std::string& command) {
@@ -224,6 +220,82 @@ TEST_F(PcscTest, CardStatePersistsAcrossServeSessions) {
       {"card", "serve", "--card", "mastercard-debit", "--vpcd", vpcd(0), "--state", state});
   EXPECT_EQ(wrong.exit_code, 3) << wrong.out;
   EXPECT_NE(wrong.err.find("visa-credit"), std::string::npos) << wrong.err;
+}
+
+// A scenario's card as the physical card in a reader (`posim run --reader CARD=READER`): the
+// report is the in-process one, every transaction's cryptogram included, and the served card
+// counted each one.
+TEST_F(PcscTest, ScenarioRunWithTheCardInAReaderGivesTheInProcessReport) {
+  const std::string scenario = (exampleSuite() / "sale-then-void.yaml").string();
+  const std::string in_process = statePath("in-process.json");
+  const RunResult local = runPosim({"run", scenario, "--quiet", "--report", in_process});
+  ASSERT_EQ(local.exit_code, 0) << local.err;
+  auto served = serve("visa-credit", 0, "scenario.json", {"--fresh"});
+  const std::string through_pcsc = statePath("pcsc.json");
+  const RunResult remote = runPosim({"run", scenario, "--quiet", "--reader",
+                                     std::string("visa=") + kSlot0, "--report", through_pcsc});
+  EXPECT_EQ(remote.exit_code, 0) << remote.err;
+  auto a = Json::parse(readFile(in_process));
+  auto b = Json::parse(readFile(through_pcsc));
+  ASSERT_TRUE(a.isOk() && b.isOk());
+  EXPECT_TRUE(withoutMeasuredLatencies(*a) == withoutMeasuredLatencies(*b))
+      << "in process:\n"
+      << a->dump(2) << "\nthrough pcscd:\n"
+      << b->dump(2);
+  EXPECT_EQ(served->stop(SIGTERM), 0) << served->err();
+  const std::string state = readFile(statePath("scenario.json"));
+  EXPECT_NE(state.find("\"atc\": 2"), std::string::npos) << state;  // the sale and the void
+}
+
+// What a card in a reader cannot do in a scenario is refused, each with its reason.
+TEST_F(PcscTest, ScenarioRunRefusesWhatAReaderCannotDo) {
+  const std::string scenario = (exampleSuite() / "sale-then-void.yaml").string();
+  RunResult r = runPosim({"run", scenario, "--reader", "visa"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("'visa' is not CARD=READER"), std::string::npos) << r.err;
+  r = runPosim({"run", scenario, "--reader", std::string("amex=") + kSlot0});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("no scenario has a card 'amex'"), std::string::npos) << r.err;
+  r = runPosim({"run", scenario, "--reader", std::string("visa=") + kSlot1});
+  EXPECT_EQ(r.exit_code, 4);
+  EXPECT_NE(r.err.find("no card in reader 'Virtual PCD 00 01'"), std::string::npos) << r.err;
+
+  auto served = serve("visa-credit", 0, "refusals.json", {"--fresh"});
+  const std::string refusals = statePath("refusals.yaml");
+  std::ofstream(refusals) << "posim: 1\n"
+                             "name: What a reader cannot do\n"
+                             "clock: {start: \"2026-11-02T10:00:00+08:00\"}\n"
+                             "calendar: cn-2026\n"
+                             "terminal: countertop\n"
+                             "merchant: {id: \"123456789012345\", terminal_id: \"12345678\", "
+                             "mcc: \"5812\", currency: CNY}\n"
+                             "acquirer: {backend: embedded}\n"
+                             "cards:\n"
+                             "  visa: {profile: visa-credit, pin: \"1234\"}\n"
+                             "steps:\n"
+                             "  - id: swiped\n"
+                             "    sale: {card: visa, entry: swipe, amount: \"1.00\"}\n"
+                             "  - id: mute\n"
+                             "    sale: {card: visa, entry: chip, amount: \"1.00\"}\n"
+                             "    faults: [{kind: card_mute}]\n"
+                             "  - id: inserted\n"
+                             "    sale: {card: visa, entry: chip, amount: \"1.00\"}\n"
+                             "    expect: {approved: true}\n";
+  const std::string report = statePath("refusals.json.report");
+  r = runPosim(
+      {"run", refusals, "--quiet", "--reader", std::string("visa=") + kSlot0, "--report", report});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  auto doc = Json::parse(readFile(report));
+  ASSERT_TRUE(doc.isOk());
+  const Json::Array& steps = doc->find("steps")->asArray();
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(steps[0].find("error")->asString(),
+            "card visa is in a card reader, which reads chips, not stripes");
+  EXPECT_EQ(steps[1].find("error")->asString(),
+            "faults: card visa is in a card reader; card faults are injected into virtual cards "
+            "only");
+  EXPECT_TRUE(steps[2].find("passed")->asBool()) << steps[2].dump(2);  // the chip sale ran
+  EXPECT_EQ(served->stop(SIGTERM), 0) << served->err();
 }
 
 TEST_F(PcscTest, ReadersListsTheVpcdSlotsAndTheServedCard) {

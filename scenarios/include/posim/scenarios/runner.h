@@ -19,6 +19,7 @@
 #include "posim/base/clock.h"
 #include "posim/base/event_sink.h"
 #include "posim/base/status.h"
+#include "posim/emv/icc.h"
 #include "posim/scenarios/load_stats.h"
 #include "posim/scenarios/scenario.h"
 #include "posim/settlement/arrival.h"
@@ -54,6 +55,14 @@ struct RunOptions {
   // stops the run: that step and every later one are reported skipped, and RunResult::stopped
   // is set. The GUI pauses and single-steps a run by blocking here.
   std::function<bool(std::size_t index, const Step& step)> before_step;
+  // Cards of the scenario that are physical cards in readers (`posim run --reader CARD=READER`):
+  // card name -> the card in its reader, used instead of the virtual card for every step with
+  // that card; the profile still gives the issuer its keys and the PIN to type. Such a card
+  // takes no injected card faults and no swipe (a step that asks for either fails, saying why),
+  // and a scenario with a load run does not start with one. Names that are not cards of the
+  // scenario are ignored (a run of many files may name a card only some have).
+  // REQUIRES: the cards outlive the run.
+  std::map<std::string, emv::Icc*, std::less<>> reader_cards;
 };
 
 struct StepResult {
