@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "posim/acquirer/embedded.h"
+#include "posim/emv/virtual_card.h"
 #include "posim/scenarios/report.h"
 
 #include "runner_test_support.h"
@@ -472,6 +473,75 @@ TEST_F(RunnerTest, LoadForADuration) {
   RunResult r = run(scenario);
   EXPECT_TRUE(r.passed);
   EXPECT_EQ(r.transactions.size(), 30u);
+}
+
+// A card "in a reader" (RunOptions::reader_cards): here another virtual card of the same profile
+// behind a counting Icc, standing in for PC/SC. The steps with that card talk to it and not to
+// the runner's own virtual card; a swipe and a card fault are step errors; a load run does not
+// start; names the scenario does not have are ignored.
+class CountingIcc final : public emv::Icc {
+ public:
+  explicit CountingIcc(emv::Icc& inner) : inner_(inner) {}
+  Result<Bytes> powerOn(emv::CardInterface interface) override { return inner_.powerOn(interface); }
+  Result<Bytes> transceive(ByteView command) override {
+    ++commands;
+    return inner_.transceive(command);
+  }
+  void powerOff() override { inner_.powerOff(); }
+  int commands = 0;
+
+ private:
+  emv::Icc& inner_;
+};
+
+TEST_F(RunnerTest, ACardInAReaderStandsInForItsVirtualCard) {
+  Scenario scenario = baseScenario("reader");
+  emv::CardProfile profile = scenario.cards[0].profile;  // visa
+  profile.offline_pin = scenario.cards[0].pin;
+  auto physical = emv::VirtualCard::create(profile);
+  ASSERT_TRUE(physical.isOk());
+  CountingIcc reader(*physical);
+  scenario.steps.push_back(
+      expecting(sale("inserted", "visa", "10.00"), [](Expectation& e) { e.approved = true; }));
+  Step swiped = sale("swiped", "visa", "10.00");
+  swiped.entry = emv::EntryMode::kMagstripe;
+  scenario.steps.push_back(swiped);
+  Step faulty = sale("faulty", "visa", "10.00");
+  StepFault mute;
+  mute.name = "card_mute";
+  mute.card = emv::CardFault{};
+  mute.card->mute = true;
+  faulty.faults.push_back(mute);
+  scenario.steps.push_back(faulty);
+  scenario.steps.push_back(
+      expecting(sale("other", "mc", "10.00"), [](Expectation& e) { e.approved = true; }));
+
+  RunOptions options;
+  options.steady = &steady_;
+  options.reader_cards = {{"visa", &reader}, {"not-in-this-scenario", &reader}};
+  auto result = runScenario(scenario, options, registry_);
+  ASSERT_TRUE(result.isOk()) << result.status().toString();
+  const StepResult* inserted = stepOf(*result, "inserted");
+  ASSERT_NE(inserted, nullptr);
+  EXPECT_TRUE(inserted->passed) << inserted->error;
+  EXPECT_GE(reader.commands, 8);  // SELECT, GPO, READ RECORD..., GENERATE AC x 2
+  ASSERT_FALSE(physical->state().applications.empty());
+  EXPECT_EQ(physical->state().applications.front().atc, 1);
+  EXPECT_EQ(stepOf(*result, "swiped")->error,
+            "card visa is in a card reader, which reads chips, not stripes");
+  EXPECT_THAT(stepOf(*result, "faulty")->error,
+              HasSubstr("card faults are injected into virtual cards only"));
+  const int after = reader.commands;
+  EXPECT_TRUE(stepOf(*result, "other")->passed);  // mc stays virtual
+  EXPECT_EQ(reader.commands, after);
+  EXPECT_EQ(result->transactions.size(), 2u);
+
+  Scenario with_load = baseScenario("reader and load");
+  with_load.load = LoadSpec{};
+  auto refused = runScenario(with_load, options, registry_);
+  ASSERT_FALSE(refused.isOk());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(), HasSubstr("a load run takes virtual cards only"));
 }
 
 }  // namespace
