@@ -70,7 +70,7 @@ constexpr std::array kCommands = {
             &runReaders},
     Command{"card serve",
             "posim card serve --card NAME [--vpcd HOST:PORT] [--state F] [--fresh] [--seed N] "
-            "[--contactless] [--fault removed:COMMAND]",
+            "[--contactless] [--fault removed:COMMAND] [--trace]",
             "serve a virtual card to PC/SC applications through vsmartcard's vpcd reader until "
             "SIGINT/SIGTERM; its state persists in --state",
             &runCardServe},

@@ -1,6 +1,6 @@
 // posim readers [--json]
 // posim card serve --card NAME [--vpcd HOST:PORT] [--state F] [--fresh] [--seed N]
-//                  [--contactless] [--fault removed:COMMAND]
+//                  [--contactless] [--fault removed:COMMAND] [--trace]
 //
 // The readers pcscd sees, and the virtual card served to every PC/SC application on the machine
 // through the vpcd reader of vsmartcard: it connects to vpcd (it reconnects whenever vpcd goes
@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "posim/base/json.h"
+#include "posim/emv/apdu_trace.h"
 #include "posim/emv/card_state_json.h"
 #include "posim/emv/virtual_card.h"
 #include "posim/scenarios/profiles.h"
@@ -166,7 +167,10 @@ int runCardServe(const Args& args, Io& io) {
       "contactless", "present the card as tapped (contactless application data)")(
       "fault", po::value<std::string>(),
       "removed:COMMAND pulls the card out of the reader when COMMAND arrives (once; it is "
-      "inserted again right after)");
+      "inserted again right after)")(
+      "trace",
+      "print every exchange as it happens: power on, off and reset, and each APDU with the "
+      "card's answer, decoded (PANs masked, PIN blocks hidden)");
   auto parsed = parseOptions(args, options);
   if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
   if (parsed->help) {
@@ -251,6 +255,32 @@ int runCardServe(const Args& args, Io& io) {
   serve.host = host;
   serve.port = port;
   serve.stop = stop.flag();
+  if (parsed->values.count("trace") > 0) {
+    // pcscd asks for the ATR on every poll of the reader: said when it changes only.
+    serve.exchanged = [&io, last_atr = Bytes()](ByteView message,
+                                                const std::optional<Bytes>& answer) mutable {
+      if (message.size() == 1) {
+        switch (static_cast<pcsc::VpcdControl>(message[0])) {
+          case pcsc::VpcdControl::kPowerOn: io.out << "power on\n"; break;
+          case pcsc::VpcdControl::kPowerOff: io.out << "power off\n"; break;
+          case pcsc::VpcdControl::kReset: io.out << "reset\n"; break;
+          case pcsc::VpcdControl::kGetAtr: {
+            const Bytes atr = answer.value_or(Bytes());
+            if (atr == last_atr) return;
+            last_atr = atr;
+            io.out << "ATR " << (atr.empty() ? "(none)" : toHex(atr)) << "\n";
+            break;
+          }
+          default: io.out << "control " << toHex(message) << "\n"; break;
+        }
+      } else if (answer && !answer->empty()) {
+        io.out << emv::formatApduExchange(message, *answer);
+      } else {
+        io.out << "> " << emv::redactedCommandHex(message) << "\n< (no answer: the card failed)\n";
+      }
+      io.out << std::flush;
+    };
+  }
   serve.note = [&io](const std::string& text) {
     io.out << "posim card serve: " << text << std::endl;
   };

@@ -177,7 +177,7 @@ TEST_F(PcscTest, IndependentClientReadsTheServedCard) {
     }
   }
   if (python.empty()) GTEST_SKIP() << "python3-pyscard is not installed (scripts/setup does)";
-  auto contact = serve("visa-credit", 0, "contact.json", {"--fresh"});
+  auto contact = serve("visa-credit", 0, "contact.json", {"--fresh", "--trace"});
   auto tapped = serve("visa-credit", 1, "contactless.json", {"--fresh", "--contactless"});
   const std::string script = std::string(POSIM_SOURCE_DIR) + "/tests/pcsc/read_card.py";
   for (const auto& [reader, interface] :
@@ -190,6 +190,13 @@ TEST_F(PcscTest, IndependentClientReadsTheServedCard) {
     EXPECT_NE(output.find("pan=476173******0010"), std::string::npos) << output;
     EXPECT_EQ(output.find(kVisaPan), std::string::npos) << "PAN in clear: " << output;
   }
+  // --trace: what the client sent and the card answered, decoded, the PAN masked.
+  const std::string trace = contact->out();
+  for (const char* seen : {"power on", "SELECT 1PAY.SYS.DDF01", "READ RECORD SFI 1 record 1",
+                           "SELECT A0000000031010", "GET PROCESSING OPTIONS", "476173******0010"}) {
+    EXPECT_NE(trace.find(seen), std::string::npos) << seen << " not in:\n" << trace;
+  }
+  EXPECT_EQ(trace.find(kVisaPan), std::string::npos) << "PAN in clear: " << trace;
 }
 
 // ATC, counters and PIN tries live on in the state file from one `card serve` to the next.

@@ -3,7 +3,10 @@
 #include "posim/pcsc/vpcd.h"
 
 #include <atomic>
+#include <optional>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -131,6 +134,11 @@ TEST(VpcdTest, ServesOverTcpReconnectsWhenVpcdClosesAndStopsOnTheFlag) {
   options.stop = &stop;
   options.reconnect_delay_ms = 100;
   options.after_message = [&] { ++after; };
+  // Written by the server thread, read after it is joined.
+  std::vector<std::pair<std::string, std::string>> exchanges;
+  options.exchanged = [&](ByteView message, const std::optional<Bytes>& answer) {
+    exchanges.emplace_back(toHex(message), answer ? toHex(*answer) : "none");
+  };
   Status result;
   std::thread server([&] { result = serveOverVpcd(served, options); });
 
@@ -153,6 +161,15 @@ TEST(VpcdTest, ServesOverTcpReconnectsWhenVpcdClosesAndStopsOnTheFlag) {
   server.join();
   EXPECT_TRUE(result.isOk()) << result.toString();
   EXPECT_GE(after.load(), 4);
+  // Each message with its answer, in order: power on (no answer), the ATR, the SELECT and its
+  // FCI, then, after the reconnection, the ATR again.
+  ASSERT_GE(exchanges.size(), 4u);
+  EXPECT_EQ(exchanges[0], std::make_pair(std::string("01"), std::string("none")));
+  EXPECT_EQ(exchanges[1].first, "04");
+  EXPECT_EQ(exchanges[1].second, toHex(emv::VirtualCard::answerToReset()));
+  EXPECT_EQ(exchanges[2].first, "00A404000E315041592E5359532E444446303100");
+  EXPECT_EQ(exchanges[2].second, toHex(fci));
+  EXPECT_EQ(exchanges.back().first, "04");
 }
 
 TEST(VpcdTest, WaitsForVpcdThatDoesNotListenYetAndSaysSo) {

@@ -83,6 +83,7 @@ void serveConnection(int fd, VpcdCard& card, const VpcdServeOptions& options) {
     if (length > 0 && !readExact(fd, message.data(), length, options)) return;
     const std::optional<Bytes> answer = card.handle(message);
     if (options.after_message) options.after_message();
+    if (options.exchanged) options.exchanged(message, answer);
     if (options.pulled_out && options.pulled_out()) {
       note(options, "card pulled out of the reader");
       return;

@@ -69,6 +69,9 @@ struct VpcdServeOptions {
   std::function<void(const std::string&)> note;
   // Called after each message was handled (to persist the card's state); may be empty.
   std::function<void()> after_message;
+  // Called after each message with the message from vpcd and the card's answer (nullopt for
+  // power on, off and reset), for traces; may be empty.
+  std::function<void(ByteView message, const std::optional<Bytes>& answer)> exchanged;
   // Asked after each message: true when the card was pulled out (an injected fault). The
   // connection to vpcd is then closed, which vpcd reports to pcscd as a removed card, and
   // `reinsert` runs before the card connects again. Both may be empty.
