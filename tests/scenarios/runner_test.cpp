@@ -19,6 +19,15 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// The card fault `card_mute`: the card answers nothing.
+StepFault muteCard() {
+  StepFault fault;
+  fault.name = "card_mute";
+  fault.card = emv::CardFault{};
+  fault.card->mute = true;
+  return fault;
+}
+
 TEST_F(RunnerTest, WorkedExampleOfDesignSection5) {
   RunResult r = run(workedExample());
   ASSERT_EQ(r.steps.size(), 5u);
@@ -266,11 +275,7 @@ TEST_F(RunnerTest, HostDownForAPeriodOfVirtualTime) {
 TEST_F(RunnerTest, CardFaultAppliesToItsStepOnly) {
   Scenario scenario = baseScenario("card fault");
   Step mute = expecting(sale("mute", "visa", "10.00"), [](Expectation& e) { e.approved = false; });
-  StepFault fault;
-  fault.name = "card_mute";
-  fault.card = emv::CardFault{};
-  fault.card->mute = true;
-  mute.faults.push_back(fault);
+  mute.faults.push_back(muteCard());
   scenario.steps.push_back(mute);
   scenario.steps.push_back(
       expecting(sale("healthy", "visa", "10.00"), [](Expectation& e) { e.approved = true; }));
@@ -507,11 +512,7 @@ TEST_F(RunnerTest, ACardInAReaderStandsInForItsVirtualCard) {
   swiped.entry = emv::EntryMode::kMagstripe;
   scenario.steps.push_back(swiped);
   Step faulty = sale("faulty", "visa", "10.00");
-  StepFault mute;
-  mute.name = "card_mute";
-  mute.card = emv::CardFault{};
-  mute.card->mute = true;
-  faulty.faults.push_back(mute);
+  faulty.faults.push_back(muteCard());
   scenario.steps.push_back(faulty);
   scenario.steps.push_back(
       expecting(sale("other", "mc", "10.00"), [](Expectation& e) { e.approved = true; }));
