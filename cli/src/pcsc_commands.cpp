@@ -10,9 +10,7 @@
 // not writable or no PC/SC support in this build.
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <ostream>
-#include <regex>
 
 #include <sys/stat.h>
 
@@ -56,19 +54,6 @@ std::string defaultStatePath(const std::string& card_id) {
 }
 
 // The vpcd port of /etc/reader.conf.d/vpcd (DEVICENAME /dev/null:0x8C7B), else 35963.
-std::uint16_t defaultVpcdPort() {
-  std::ifstream in("/etc/reader.conf.d/vpcd");
-  const std::regex device(R"(^\s*DEVICENAME\s+\S*:(0x[0-9A-Fa-f]+|[0-9]+)\s*$)");
-  for (std::string line; std::getline(in, line);) {
-    std::smatch m;
-    if (std::regex_match(line, m, device)) {
-      const unsigned long port = std::stoul(m[1].str(), nullptr, 0);
-      if (port > 0 && port <= 0xFFFF) return static_cast<std::uint16_t>(port);
-    }
-  }
-  return 35963;
-}
-
 // Writes the state file whole (a temporary file renamed over it), readable by its owner only:
 // it holds the offline PIN.
 Status saveState(const std::string& path, const emv::CardState& state, const std::string& card) {
@@ -191,22 +176,16 @@ int runCardServe(const Args& args, Io& io) {
     fault.emplace();
     fault->remove_at_command = spec.substr(8);
   }
+#ifdef POSIM_WITH_PCSC
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
   if (parsed->values.count("vpcd") > 0) {
-    const std::string where = parsed->values["vpcd"].as<std::string>();
-    const std::regex host_port(R"(^(.+):([0-9]{1,5})$)");
-    std::smatch m;
-    const unsigned long p = std::regex_match(where, m, host_port) ? std::stoul(m[2].str()) : 0;
-    if (p == 0 || p > 0xFFFF) {
-      return usageError(io, self, "--vpcd: '" + where + "' is not HOST:PORT (port 1-65535)");
-    }
-    host = m[1].str();
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
-      host = host.substr(1, host.size() - 2);
-    }
-    port = static_cast<std::uint16_t>(p);
+    auto address = pcsc::parseVpcdAddress(parsed->values["vpcd"].as<std::string>());
+    if (!address.isOk()) return usageError(io, self, "--vpcd: " + address.status().message());
+    host = address->host;
+    port = address->port;
   }
+#endif
 
   scenarios::Resolver resolver;
   auto card = scenarios::loadCardProfile(*card_name, resolver);
@@ -245,7 +224,7 @@ int runCardServe(const Args& args, Io& io) {
   if (Status s = saveState(state_path, saved, card->id); !s.isOk()) return reportError(io, s);
 
 #ifdef POSIM_WITH_PCSC
-  if (port == 0) port = defaultVpcdPort();
+  if (port == 0) port = pcsc::configuredVpcdPort();
   StopOnSignal stop;
   pcsc::VpcdCard served(*virtual_card, parsed->values.count("contactless") > 0
                                            ? emv::CardInterface::kContactless

@@ -2,14 +2,20 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCheckBox>
 #include <QCloseEvent>
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QDir>
 #include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QFormLayout>
 #include <QKeySequence>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -27,6 +33,7 @@
 #include "posim/scenarios/report.h"
 #include "posim/scenarios/resolver.h"
 
+#include "app/card_server.h"
 #include "app/event_bridge.h"
 #include "app/host_controller.h"
 #include "app/metatypes.h"
@@ -88,6 +95,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 
   session_ = new TerminalSession(this);
   host_ = new HostController(this);
+  card_server_ = new CardServer(this);
 
   tabs_ = new QTabWidget(this);
   tabs_->setObjectName(QStringLiteral("centralTabs"));
@@ -180,6 +188,11 @@ void MainWindow::buildActions() {
   host_action_ = make(QStringLiteral("hostAction"), tr("Start posim &host"),
                       QKeySequence(Qt::CTRL | Qt::Key_H));
   host_action_->setCheckable(true);
+  serve_card_action_ = make(QStringLiteral("serveCardAction"), tr("Serve a card to &PC/SC…"));
+  serve_card_action_->setCheckable(true);
+  serve_card_action_->setToolTip(
+      tr("Put a virtual card into vsmartcard's reader, for terminal software that talks PC/SC; "
+         "its APDUs show in the trace"));
 
   validate_ = make(QStringLiteral("validateAction"), tr("&Validate"), QKeySequence(Qt::Key_F7));
   run_ = make(QStringLiteral("runAction"), tr("&Run scenario"), QKeySequence(Qt::Key_F5));
@@ -206,6 +219,7 @@ void MainWindow::buildActions() {
   connect(settings_action_, &QAction::triggered, this, &MainWindow::editSettings);
   connect(new_session_, &QAction::triggered, this, &MainWindow::newSession);
   connect(host_action_, &QAction::triggered, this, &MainWindow::toggleHost);
+  connect(serve_card_action_, &QAction::triggered, this, &MainWindow::toggleServeCard);
   connect(validate_, &QAction::triggered, scenarios_, &ScenarioPanel::validate);
   connect(run_, &QAction::triggered, scenarios_, &ScenarioPanel::run);
   connect(run_all_, &QAction::triggered, scenarios_, &ScenarioPanel::runAll);
@@ -246,6 +260,7 @@ void MainWindow::buildMenus() {
   terminal->addAction(settings_action_);
   terminal->addSeparator();
   terminal->addAction(host_action_);
+  terminal->addAction(serve_card_action_);
 
   QMenu* view = menuBar()->addMenu(tr("&View"));
   view->addAction(terminal_dock_->toggleViewAction());
@@ -293,6 +308,7 @@ void MainWindow::connectParts() {
   // Trace events of both producers into the dock; transactions of both into the table.
   connect(session_->events(), &EventBridge::eventReceived, trace_, &TraceDock::addEvent);
   connect(scenarios_->events(), &EventBridge::eventReceived, trace_, &TraceDock::addEvent);
+  connect(card_server_->events(), &EventBridge::eventReceived, trace_, &TraceDock::addEvent);
   connect(session_, &TerminalSession::transactionReported, transactions_->model(),
           &TransactionModel::upsert);
   connect(scenarios_, &ScenarioPanel::transactionReported, transactions_->model(),
@@ -352,6 +368,24 @@ void MainWindow::connectParts() {
     host_action_->setChecked(host_->isRunning());
     showStatus(tr("posim host: %1").arg(message));
   });
+
+  connect(card_server_, &CardServer::started, this,
+          [this](const QString& card, const QString& address) {
+            serve_card_action_->setChecked(true);
+            serve_card_action_->setText(tr("Stop serving the &PC/SC card"));
+            showStatus(tr("Serving %1 to vpcd at %2").arg(card, address));
+          });
+  connect(card_server_, &CardServer::stopped, this, [this] {
+    serve_card_action_->setChecked(false);
+    serve_card_action_->setText(tr("Serve a card to &PC/SC…"));
+    showStatus(tr("The PC/SC card is out of the reader"));
+  });
+  connect(card_server_, &CardServer::failed, this, [this](const QString& message) {
+    serve_card_action_->setChecked(card_server_->isServing());
+    showStatus(tr("PC/SC card: %1").arg(message));
+  });
+  connect(card_server_, &CardServer::noted, this,
+          [this](const QString& line) { showStatus(tr("PC/SC card: %1").arg(line)); });
 }
 
 void MainWindow::showStatus(const QString& message) {
@@ -503,6 +537,49 @@ void MainWindow::toggleHost() {
   // Serves the issuer of the scenario shown, so terminals elsewhere meet the same cards.
   const QString config = scenarios_->currentFile();
   if (!host_->start(settings_, config)) host_action_->setChecked(false);
+}
+
+void MainWindow::toggleServeCard() {
+  if (card_server_->isServing()) {
+    card_server_->stop();
+    return;
+  }
+  QDialog dialog(this);
+  dialog.setWindowTitle(tr("Serve a card to PC/SC"));
+  auto* card = new QComboBox(&dialog);
+  card->setObjectName(QStringLiteral("servedCardCombo"));
+  card->setEditable(true);  // a profile's YAML path works too
+  scenarios::Resolver resolver;
+  for (const std::string& name : resolver.availableNames(scenarios::kCardReference)) {
+    card->addItem(QString::fromStdString(name));
+  }
+  card->setCurrentText(served_card_);
+  auto* address = new QLineEdit(served_address_, &dialog);
+  address->setObjectName(QStringLiteral("vpcdAddressEdit"));
+  address->setPlaceholderText(tr("127.0.0.1 and the port of /etc/reader.conf.d/vpcd"));
+  auto* contactless = new QCheckBox(tr("Tapped (contactless)"), &dialog);
+  contactless->setChecked(served_contactless_);
+  auto* form = new QFormLayout(&dialog);
+  form->addRow(new QLabel(tr("The card goes into vsmartcard's virtual reader (pcscd with "
+                             "vsmartcard-vpcd); PC/SC applications of this machine then see it."),
+                          &dialog));
+  form->addRow(tr("&Card"), card);
+  form->addRow(tr("&vpcd at"), address);
+  form->addRow(QString(), contactless);
+  auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
+  connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+  connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+  form->addRow(buttons);
+  if (dialog.exec() != QDialog::Accepted) {
+    serve_card_action_->setChecked(false);
+    return;
+  }
+  served_card_ = card->currentText();
+  served_address_ = address->text();
+  served_contactless_ = contactless->isChecked();
+  if (!card_server_->start(served_card_, served_address_, served_contactless_)) {
+    serve_card_action_->setChecked(false);
+  }
 }
 
 void MainWindow::addRecent(const QString& path) {

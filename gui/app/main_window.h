@@ -39,6 +39,7 @@ class QTabWidget;
 namespace posim::gui {
 
 class Faceplate;
+class CardServer;
 class HostController;
 class MetricsView;
 class ScenarioPanel;
@@ -79,6 +80,7 @@ class MainWindow final : public QMainWindow {
   TraceDock* traceDock() const { return trace_; }
   MetricsView* metricsView() const { return metrics_; }
   HostController* hostController() const { return host_; }
+  CardServer* cardServer() const { return card_server_; }
   QTabWidget* centralTabs() const { return tabs_; }
 
  public slots:
@@ -109,6 +111,8 @@ class MainWindow final : public QMainWindow {
   void exportChartsDialog();
   void editSettings();
   void toggleHost();
+  // Asks which card to serve to PC/SC (vpcd) and serves it; stops serving when it is served.
+  void toggleServeCard();
   void selectTransaction(int key);
   // The runs an export writes, per exportSource().
   std::vector<scenarios::RunResult> runsToExport() const;
@@ -120,6 +124,10 @@ class MainWindow final : public QMainWindow {
 
   TerminalSession* session_ = nullptr;
   HostController* host_ = nullptr;
+  CardServer* card_server_ = nullptr;
+  QString served_card_ = QStringLiteral("visa-credit");  // the last choices of toggleServeCard()
+  QString served_address_;
+  bool served_contactless_ = false;
   Faceplate* faceplate_ = nullptr;
   ScenarioPanel* scenarios_ = nullptr;
   MetricsView* metrics_ = nullptr;
@@ -140,6 +148,7 @@ class MainWindow final : public QMainWindow {
   QAction* export_charts_ = nullptr;
   QAction* settings_action_ = nullptr;
   QAction* host_action_ = nullptr;
+  QAction* serve_card_action_ = nullptr;
   QAction* new_session_ = nullptr;
   QAction* validate_ = nullptr;
   QAction* run_ = nullptr;

@@ -25,6 +25,7 @@
 #include "app/terminal_session.h"
 #include "faceplate_rig.h"
 #include "private_pcscd.h"
+#include "reader_checks.h"
 #include "widgets/faceplate.h"
 
 #ifdef POSIM_WITH_PCSC
@@ -45,16 +46,6 @@ namespace {
 const QString kVisa = QStringLiteral("visa-credit");
 const QString kPin = QStringLiteral("1234");
 const QString kVisaPan = QStringLiteral("4761739001010010");
-
-// True when pcscd lists `reader` with (or, present = false, without) a card in it.
-bool readerHasCard(const QString& reader, bool present = true) {
-  auto readers = posim::gui::listReaders();
-  if (!readers.isOk()) return false;
-  for (const posim::gui::ReaderEntry& entry : *readers) {
-    if (entry.name == reader) return entry.card_present == present;
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -172,19 +163,15 @@ bool CardReaderTest::startReaders() {
 #ifdef POSIM_WITH_PCSC
   if (pcscd_->running()) return true;
   // The private socket only: this process already asked pcscd there (pcsc-lite keeps the name).
-  const std::string error = pcscd_->start(
-      [] {
-        auto readers = posim::gui::listReaders();
-        return readers.isOk() && readers->size() == 2;
-      },
-      false);
+  const std::string error = pcscd_->start(posim::gui::test::bothVpcdSlotsListed, false);
   if (!error.empty()) {
     qWarning("%s", error.c_str());
     return false;
   }
   // visa-credit, fresh, in slot 0: the card a `posim card serve --card visa-credit` would be.
   served_ = serve(kVisa, 0);
-  return QTest::qWaitFor([] { return readerHasCard(QLatin1String(kVpcdSlot0)); }, kWaitMs);
+  return QTest::qWaitFor([] { return posim::gui::test::readerHasCard(QLatin1String(kVpcdSlot0)); },
+                         kWaitMs);
 #else
   return false;
 #endif

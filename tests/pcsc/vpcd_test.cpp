@@ -3,6 +3,8 @@
 #include "posim/pcsc/vpcd.h"
 
 #include <atomic>
+#include <cstdio>
+#include <fstream>
 #include <optional>
 #include <thread>
 #include <utility>
@@ -209,4 +211,29 @@ TEST(VpcdTest, AHostThatDoesNotResolveIsAnError) {
 }
 
 }  // namespace
+TEST(VpcdTest, AddressesAndTheConfiguredPort) {
+  auto v4 = parseVpcdAddress("127.0.0.1:35964");
+  ASSERT_TRUE(v4.isOk());
+  EXPECT_EQ(v4->host, "127.0.0.1");
+  EXPECT_EQ(v4->port, 35964);
+  auto v6 = parseVpcdAddress("[::1]:35963");
+  ASSERT_TRUE(v6.isOk());
+  EXPECT_EQ(v6->host, "::1");
+  for (const char* bad : {"localhost", ":35963", "host:0", "host:65536", "host:port", ""}) {
+    auto refused = parseVpcdAddress(bad);
+    ASSERT_FALSE(refused.isOk()) << bad;
+    EXPECT_EQ(refused.status().message(),
+              std::string("'") + bad + "' is not HOST:PORT (port 1-65535)");
+  }
+  // Debian's /etc/reader.conf.d/vpcd names the port in hex; a missing file or line: 35963.
+  const std::string conf = ::testing::TempDir() + "/posim-vpcd-conf";
+  std::ofstream(conf) << "FRIENDLYNAME \"Virtual PCD\"\nDEVICENAME /dev/null:0x8C7C\n"
+                         "LIBPATH /usr/lib/pcsc/drivers/serial/libifdvpcd.so\n";
+  EXPECT_EQ(configuredVpcdPort(conf), 0x8C7C);
+  std::ofstream(conf) << "FRIENDLYNAME \"Virtual PCD\"\n";
+  EXPECT_EQ(configuredVpcdPort(conf), kVpcdDefaultPort);
+  EXPECT_EQ(configuredVpcdPort(conf + ".missing"), kVpcdDefaultPort);
+  std::remove(conf.c_str());
+}
+
 }  // namespace posim::pcsc

@@ -2,6 +2,8 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
+#include <regex>
 #include <thread>
 
 #include <netdb.h>
@@ -93,6 +95,35 @@ void serveConnection(int fd, VpcdCard& card, const VpcdServeOptions& options) {
 }
 
 }  // namespace
+
+Result<VpcdAddress> parseVpcdAddress(std::string_view text) {
+  const std::string given(text);
+  const std::regex host_port(R"(^(.+):([0-9]{1,5})$)");
+  std::smatch m;
+  const unsigned long port = std::regex_match(given, m, host_port) ? std::stoul(m[2].str()) : 0;
+  if (port == 0 || port > 0xFFFF) {
+    return invalidArgument("'" + given + "' is not HOST:PORT (port 1-65535)");
+  }
+  VpcdAddress address;
+  address.host = m[1].str();
+  if (address.host.size() > 2 && address.host.front() == '[' && address.host.back() == ']') {
+    address.host = address.host.substr(1, address.host.size() - 2);
+  }
+  address.port = static_cast<std::uint16_t>(port);
+  return address;
+}
+
+std::uint16_t configuredVpcdPort(const std::string& reader_conf) {
+  std::ifstream in(reader_conf);
+  const std::regex device(R"(^\s*DEVICENAME\s+\S*:(0x[0-9A-Fa-f]+|[0-9]+)\s*$)");
+  for (std::string line; std::getline(in, line);) {
+    std::smatch m;
+    if (!std::regex_match(line, m, device)) continue;
+    const unsigned long port = std::stoul(m[1].str(), nullptr, 0);
+    if (port > 0 && port <= 0xFFFF) return static_cast<std::uint16_t>(port);
+  }
+  return kVpcdDefaultPort;
+}
 
 Bytes frameVpcdMessage(ByteView payload) {
   if (payload.size() > 0xFFFF) std::abort();  // REQUIRES

@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "posim/base/bytes.h"
 #include "posim/base/status.h"
@@ -21,6 +22,20 @@
 namespace posim::pcsc {
 
 inline constexpr std::uint16_t kVpcdDefaultPort = 35963;
+
+// Where vpcd listens.
+struct VpcdAddress {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = kVpcdDefaultPort;
+};
+
+// "HOST:PORT" ("127.0.0.1:35963", "[::1]:35963"). Errors: InvalidArgument "'X' is not HOST:PORT
+// (port 1-65535)".
+Result<VpcdAddress> parseVpcdAddress(std::string_view text);
+
+// The port of vpcd's first slot as its reader.conf.d file sets it (`DEVICENAME /dev/null:0x8C7B`,
+// Debian's /etc/reader.conf.d/vpcd); kVpcdDefaultPort when the file or the line is not there.
+std::uint16_t configuredVpcdPort(const std::string& reader_conf = "/etc/reader.conf.d/vpcd");
 
 enum class VpcdControl : std::uint8_t {
   kPowerOff = 0x00,
