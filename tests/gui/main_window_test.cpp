@@ -16,11 +16,16 @@
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <memory>
 
+#include "posim/base/bytes.h"
+
+#include "app/card_server.h"
+#include "app/event_bridge.h"
 #include "app/terminal_session.h"
 #include "app/tour.h"
 #include "models/trace_model.h"
@@ -62,6 +67,7 @@ class MainWindowTest : public QObject {
   void nothingToExportSaysSo();
   void recentFilesAndLayoutPersist();
   void tourWritesEveryScreenshot();
+  void servedCardTraceReachesTheDockAndTheActionFollows();
 
  private:
   void waitReady(MainWindow& window);
@@ -237,6 +243,32 @@ void MainWindowTest::tourWritesEveryScreenshot() {
                                 .entryList({QStringLiteral("*.yaml")}, QDir::Files);
   QVERIFY(!suite.isEmpty());
   QCOMPARE(window.scenarioPanel()->lastRuns().size(), static_cast<std::size_t>(suite.size()));
+}
+
+// Terminal > Serve a card to PC/SC: the served card's APDU events reach the trace dock, and a
+// card that cannot be served leaves the action unchecked with the reason in the status bar
+// (serving through pcscd itself: card_server_test).
+void MainWindowTest::servedCardTraceReachesTheDockAndTheActionFollows() {
+  MainWindow window;
+  auto* action = window.findChild<QAction*>(QStringLiteral("serveCardAction"));
+  QVERIFY(action != nullptr);
+  QVERIFY(action->isCheckable());
+  posim::TraceEvent event;
+  event.kind = posim::TraceKind::kApduCommand;
+  event.source = "pcsc card";
+  event.format = "apdu";
+  event.data = *posim::fromHex("00A404000E315041592E5359532E444446303100");
+  event.summary = "SELECT 1PAY.SYS.DDF01";
+  posim::gui::TraceModel* trace = window.traceDock()->model();
+  const int before = trace->size();
+  window.cardServer()->events()->onEvent(event);
+  QTRY_COMPARE(trace->size(), before + 1);
+  QCOMPARE(trace->eventAt(before).source, std::string("pcsc card"));
+
+  QVERIFY(!window.cardServer()->start(QStringLiteral("no-such-card"), QString(), false));
+  QVERIFY(!action->isChecked());
+  QVERIFY2(window.statusBar()->currentMessage().startsWith(QStringLiteral("PC/SC card: ")),
+           qPrintable(window.statusBar()->currentMessage()));
 }
 
 QTEST_MAIN(MainWindowTest)
