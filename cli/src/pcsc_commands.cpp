@@ -8,18 +8,14 @@
 // offline counters, transaction log) is saved to the state file after every change and loaded
 // at the next start. Exit 0 after a signal, 2 usage, 3 bad profile or state file, 4 state file
 // not writable or no PC/SC support in this build.
-#include <cstdlib>
-#include <filesystem>
 #include <ostream>
-
-#include <sys/stat.h>
 
 #include "posim/base/json.h"
 #include "posim/emv/apdu_trace.h"
-#include "posim/emv/card_state_json.h"
 #include "posim/emv/virtual_card.h"
 #include "posim/scenarios/profiles.h"
 #ifdef POSIM_WITH_PCSC
+#include "posim/pcsc/card_state_file.h"
 #include "posim/pcsc/pcsc_card.h"
 #include "posim/pcsc/vpcd.h"
 #endif
@@ -29,7 +25,6 @@
 #include "load_progress.h"
 #include "options.h"
 #include "pcsc_support.h"
-#include "text_file.h"
 
 namespace posim::cli {
 namespace {
@@ -38,38 +33,6 @@ namespace {
   return unimplemented(
       "this posim was built without PC/SC support: install libpcsclite-dev (scripts/setup) and "
       "build again");
-}
-
-// ~/.cache/posim/cards/<card>.json ($XDG_CACHE_HOME when set).
-std::string defaultStatePath(const std::string& card_id) {
-  std::filesystem::path base;
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg != '\0') {
-    base = xdg;
-  } else if (const char* home = std::getenv("HOME"); home != nullptr && *home != '\0') {
-    base = std::filesystem::path(home) / ".cache";
-  } else {
-    base = std::filesystem::temp_directory_path();
-  }
-  return (base / "posim" / "cards" / (card_id + ".json")).string();
-}
-
-// The vpcd port of /etc/reader.conf.d/vpcd (DEVICENAME /dev/null:0x8C7B), else 35963.
-// Writes the state file whole (a temporary file renamed over it), readable by its owner only:
-// it holds the offline PIN.
-Status saveState(const std::string& path, const emv::CardState& state, const std::string& card) {
-  std::error_code ec;
-  const std::filesystem::path target(path);
-  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
-  const std::string temporary = path + ".tmp";
-  {
-    const mode_t old_mask = ::umask(077);
-    Status written = writeTextFile(temporary, emv::cardStateToJson(state, card).dump(2) + "\n");
-    ::umask(old_mask);
-    POSIM_RETURN_IF_ERROR(written);
-  }
-  std::filesystem::rename(temporary, target, ec);
-  if (ec) return ioError("cannot write " + path + ": " + ec.message());
-  return {};
 }
 
 }  // namespace
@@ -185,7 +148,6 @@ int runCardServe(const Args& args, Io& io) {
     host = address->host;
     port = address->port;
   }
-#endif
 
   scenarios::Resolver resolver;
   auto card = scenarios::loadCardProfile(*card_name, resolver);
@@ -195,21 +157,16 @@ int runCardServe(const Args& args, Io& io) {
   }
   const std::string state_path = parsed->values.count("state") > 0
                                      ? parsed->values["state"].as<std::string>()
-                                     : defaultStatePath(card->id);
+                                     : pcsc::defaultCardStatePath(card->id);
   std::optional<emv::CardState> state;
-  if (parsed->values.count("fresh") == 0 && std::filesystem::exists(state_path)) {
-    auto text = readTextFile(state_path);
-    if (!text.isOk()) return reportError(io, text.status());
-    auto doc = Json::parse(*text);
-    if (!doc.isOk()) {
-      io.err << "posim: " << state_path << ": " << doc.status().message()
-             << " (start afresh with --fresh)\n";
-      return kExitInvalidInput;
-    }
-    auto loaded = emv::cardStateFromJson(*doc, card->id);
+  if (parsed->values.count("fresh") == 0) {
+    auto loaded = pcsc::loadCardState(state_path, card->id);
     if (!loaded.isOk()) {
-      io.err << "posim: " << state_path << ": " << loaded.status().message()
-             << " (start afresh with --fresh, or give another --state)\n";
+      if (loaded.status().code() == StatusCode::kIoError) return reportError(io, loaded.status());
+      io.err << "posim: " << loaded.status().message()
+             << (loaded.status().code() == StatusCode::kFailedPrecondition
+                     ? " (start afresh with --fresh, or give another --state)\n"
+                     : " (start afresh with --fresh)\n");
       return kExitInvalidInput;
     }
     state = std::move(loaded).value();
@@ -221,9 +178,10 @@ int runCardServe(const Args& args, Io& io) {
     return kExitInvalidInput;
   }
   emv::CardState saved = virtual_card->state();
-  if (Status s = saveState(state_path, saved, card->id); !s.isOk()) return reportError(io, s);
+  if (Status s = pcsc::saveCardState(state_path, saved, card->id); !s.isOk()) {
+    return reportError(io, s);
+  }
 
-#ifdef POSIM_WITH_PCSC
   if (port == 0) port = pcsc::configuredVpcdPort();
   StopOnSignal stop;
   pcsc::VpcdCard served(*virtual_card, parsed->values.count("contactless") > 0
@@ -266,7 +224,7 @@ int runCardServe(const Args& args, Io& io) {
   serve.after_message = [&] {
     if (virtual_card->state() == saved) return;
     saved = virtual_card->state();
-    Status s = saveState(state_path, saved, card->id);
+    Status s = pcsc::saveCardState(state_path, saved, card->id);
     if (!s.isOk() && save_error.isOk()) {
       save_error = s;
       io.err << "posim: " << s.message() << "\n";
