@@ -12,6 +12,7 @@
 #include "posim/scenarios/resolver.h"
 
 #ifdef POSIM_WITH_PCSC
+#include "posim/pcsc/card_state_file.h"
 #include "posim/pcsc/vpcd.h"
 #endif
 
@@ -20,6 +21,7 @@ namespace posim::gui {
 struct CardServer::Serving {
   QString card;
   QString address;
+  QString state_path;
   std::atomic<bool> stop{false};
   QThread* thread = nullptr;
 };
@@ -44,6 +46,10 @@ QString CardServer::card() const {
 
 QString CardServer::address() const {
   return serving_ ? serving_->address : QString();
+}
+
+QString CardServer::statePath() const {
+  return serving_ ? serving_->state_path : QString();
 }
 
 #ifdef POSIM_WITH_PCSC
@@ -87,7 +93,7 @@ void traceExchange(EventSink& sink, ByteView command, ByteView answer) {
 
 }  // namespace
 
-bool CardServer::start(const QString& card, const QString& address, bool contactless) {
+bool CardServer::start(const QString& card, const QString& address, bool contactless, bool fresh) {
   if (serving_) {
     emit failed(tr("a card is served already: %1").arg(serving_->card));
     return false;
@@ -108,14 +114,31 @@ bool CardServer::start(const QString& card, const QString& address, bool contact
     emit failed(QString::fromStdString(profile.errorText()).trimmed());
     return false;
   }
-  auto virtual_card = emv::VirtualCard::create(*profile);
+  const std::string state_path = pcsc::defaultCardStatePath(profile->id);
+  std::optional<emv::CardState> state;
+  if (!fresh) {
+    auto loaded = pcsc::loadCardState(state_path, profile->id);
+    if (!loaded.isOk()) {
+      emit failed(
+          tr("%1 (start from a new card)").arg(QString::fromStdString(loaded.status().message())));
+      return false;
+    }
+    state = std::move(loaded).value();
+  }
+  auto virtual_card = emv::VirtualCard::create(*profile, state);
   if (!virtual_card.isOk()) {
     emit failed(
         tr("card %1: %2").arg(card, QString::fromStdString(virtual_card.status().message())));
     return false;
   }
+  if (Status saved = pcsc::saveCardState(state_path, virtual_card->state(), profile->id);
+      !saved.isOk()) {
+    emit failed(QString::fromStdString(saved.message()));
+    return false;
+  }
   auto serving = std::make_unique<Serving>();
   serving->card = QString::fromStdString(profile->id);
+  serving->state_path = QString::fromStdString(state_path);
   serving->address =
       QStringLiteral("%1:%2").arg(QString::fromStdString(where.host)).arg(where.port);
   Serving* s = serving.get();
@@ -123,7 +146,7 @@ bool CardServer::start(const QString& card, const QString& address, bool contact
   const emv::CardInterface interface =
       contactless ? emv::CardInterface::kContactless : emv::CardInterface::kContact;
   s->thread =
-      QThread::create([this, s, sink, where, interface,
+      QThread::create([this, s, sink, where, interface, state_path, card_id = profile->id,
                        served = std::make_shared<emv::VirtualCard>(std::move(*virtual_card))] {
         pcsc::VpcdCard vpcd_card(*served, interface);
         pcsc::VpcdServeOptions options;
@@ -132,6 +155,17 @@ bool CardServer::start(const QString& card, const QString& address, bool contact
         options.stop = &s->stop;
         options.note = [this](const std::string& line) {
           emit noted(QString::fromStdString(line));  // queued to the UI thread's receivers
+        };
+        // The state after every change, as `posim card serve` keeps it; a failure said once.
+        options.after_message = [this, &served, &state_path, &card_id, saved = served->state(),
+                                 reported = false]() mutable {
+          if (served->state() == saved) return;
+          saved = served->state();
+          const Status written = pcsc::saveCardState(state_path, saved, card_id);
+          if (!written.isOk() && !reported) {
+            reported = true;
+            emit noted(QString::fromStdString(written.message()));
+          }
         };
         options.exchanged = [sink](ByteView message, const std::optional<Bytes>& answer) {
           if (message.size() > 1) traceExchange(*sink, message, answer.value_or(Bytes()));
@@ -156,7 +190,7 @@ bool CardServer::start(const QString& card, const QString& address, bool contact
 
 #else
 
-bool CardServer::start(const QString&, const QString&, bool) {
+bool CardServer::start(const QString&, const QString&, bool, bool) {
   emit failed(
       tr("posim was built without PC/SC (pcsc-lite): install libpcsclite-dev "
          "(scripts/setup does) and build again"));

@@ -373,7 +373,8 @@ void MainWindow::connectParts() {
           [this](const QString& card, const QString& address) {
             serve_card_action_->setChecked(true);
             serve_card_action_->setText(tr("Stop serving the &PC/SC card"));
-            showStatus(tr("Serving %1 to vpcd at %2").arg(card, address));
+            showStatus(tr("Serving %1 to vpcd at %2 (state in %3)")
+                           .arg(card, address, card_server_->statePath()));
           });
   connect(card_server_, &CardServer::stopped, this, [this] {
     serve_card_action_->setChecked(false);
@@ -559,6 +560,8 @@ void MainWindow::toggleServeCard() {
   address->setPlaceholderText(tr("127.0.0.1 and the port of /etc/reader.conf.d/vpcd"));
   auto* contactless = new QCheckBox(tr("Tapped (contactless)"), &dialog);
   contactless->setChecked(served_contactless_);
+  auto* fresh =
+      new QCheckBox(tr("A new card (else its saved ATC, PIN tries and counters)"), &dialog);
   auto* form = new QFormLayout(&dialog);
   form->addRow(new QLabel(tr("The card goes into vsmartcard's virtual reader (pcscd with "
                              "vsmartcard-vpcd); PC/SC applications of this machine then see it."),
@@ -566,6 +569,7 @@ void MainWindow::toggleServeCard() {
   form->addRow(tr("&Card"), card);
   form->addRow(tr("&vpcd at"), address);
   form->addRow(QString(), contactless);
+  form->addRow(QString(), fresh);
   auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, &dialog);
   connect(buttons, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
@@ -577,7 +581,8 @@ void MainWindow::toggleServeCard() {
   served_card_ = card->currentText();
   served_address_ = address->text();
   served_contactless_ = contactless->isChecked();
-  if (!card_server_->start(served_card_, served_address_, served_contactless_)) {
+  if (!card_server_->start(served_card_, served_address_, served_contactless_,
+                           fresh->isChecked())) {
     serve_card_action_->setChecked(false);
   }
 }

@@ -5,7 +5,9 @@
 // before pcscd is started.
 #include "app/card_server.h"
 
+#include <QFile>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <memory>
 
@@ -36,9 +38,16 @@ class CardServerTest : public QObject {
   void cleanupTestCase();
   void badInputIsRefusedWithTheReason();
   void servesTheCardToPcscAndTracesItsApdus();
+  void theCardsStateLivesOnInItsFile();
 
  private:
+  // Serves `card` into slot 0 and waits until pcscd sees it.
+  bool serve(CardServer& server, const QString& card, bool fresh);
+  // SELECT the Visa AID, GPO, then a VERIFY with a wrong plaintext PIN: its status word.
+  QString wrongPinStatus();
+
   std::unique_ptr<PrivatePcscd> pcscd_;
+  std::unique_ptr<QTemporaryDir> cache_;  // XDG_CACHE_HOME: the served cards' state files
   QString skip_;
 };
 
@@ -50,10 +59,35 @@ void CardServerTest::initTestCase() {
   skip_ = QStringLiteral("posim was built without pcsc-lite (libpcsclite-dev, scripts/setup)");
 #endif
   pcscd_ = std::make_unique<PrivatePcscd>();  // before any PC/SC call: it sets the socket
+  cache_ = std::make_unique<QTemporaryDir>();
+  QVERIFY(cache_->isValid());
+  qputenv("XDG_CACHE_HOME", cache_->path().toLocal8Bit());
 }
 
 void CardServerTest::cleanupTestCase() {
   pcscd_.reset();
+  qunsetenv("XDG_CACHE_HOME");
+  cache_.reset();
+}
+
+bool CardServerTest::serve(CardServer& server, const QString& card, bool fresh) {
+  if (!server.start(card, QString::fromStdString(pcscd_->vpcd(0)), false, fresh)) return false;
+  return QTest::qWaitFor([] { return readerHasCard(QLatin1String(kVpcdSlot0)); }, kWaitMs);
+}
+
+QString CardServerTest::wrongPinStatus() {
+  auto card = posim::gui::openReaderCard(kVpcdSlot0);
+  if (!card.isOk()) return QString::fromStdString(card.status().message());
+  if (!(*card)->powerOn(posim::emv::CardInterface::kContact).isOk()) return QStringLiteral("mute");
+  QString last;
+  for (const char* apdu :
+       {"00A4040007A000000003101000", "80A8000002830000", "0020008008241111FFFFFFFFFF"}) {
+    auto answer = (*card)->transceive(*posim::fromHex(apdu));
+    if (!answer.isOk()) return QString::fromStdString(answer.status().message());
+    last = QString::fromStdString(posim::toHex(*answer)).right(4);
+  }
+  (*card)->powerOff();
+  return last;
 }
 
 void CardServerTest::badInputIsRefusedWithTheReason() {
@@ -122,6 +156,57 @@ void CardServerTest::servesTheCardToPcscAndTracesItsApdus() {
   QCOMPARE(stopped.count(), 1);
   QVERIFY(!server.isServing());
   QVERIFY(QTest::qWaitFor([] { return readerHasCard(QLatin1String(kVpcdSlot0), false); }, kWaitMs));
+#else
+  QSKIP(qPrintable(skip_));
+#endif
+}
+
+// The PIN try counter, decremented by a wrong PIN, is still decremented after the card was taken
+// out and served again (the state file of `posim card serve`, mode 0600); a new card starts over;
+// another card's state is refused with the reason.
+void CardServerTest::theCardsStateLivesOnInItsFile() {
+#ifdef POSIM_WITH_PCSC
+  if (!skip_.isEmpty()) QSKIP(qPrintable(skip_));
+  if (!pcscd_->running()) {
+    const std::string error = pcscd_->start(posim::gui::test::bothVpcdSlotsListed, false);
+    QVERIFY2(error.empty(), error.c_str());
+  }
+  const QString card = QStringLiteral("visa-credit");
+  QString first;
+  {
+    CardServer server;
+    QVERIFY(serve(server, card, true));
+    QCOMPARE(server.statePath(), cache_->filePath(QStringLiteral("posim/cards/visa-credit.json")));
+    first = wrongPinStatus();
+    QVERIFY2(first.startsWith(QStringLiteral("63C")), qPrintable(first));
+    server.stop();
+  }
+  const QString state = cache_->filePath(QStringLiteral("posim/cards/visa-credit.json"));
+  QCOMPARE(QFile::permissions(state) & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
+  const int tries = first.right(1).toInt(nullptr, 16);
+  QVERIFY(QTest::qWaitFor([] { return readerHasCard(QLatin1String(kVpcdSlot0), false); }, kWaitMs));
+  {
+    CardServer server;
+    QVERIFY(serve(server, card, false));
+    QCOMPARE(wrongPinStatus(), QStringLiteral("63C%1").arg(tries - 1));
+    server.stop();
+  }
+  QVERIFY(QTest::qWaitFor([] { return readerHasCard(QLatin1String(kVpcdSlot0), false); }, kWaitMs));
+  {
+    CardServer server;
+    QVERIFY(serve(server, card, true));
+    QCOMPARE(wrongPinStatus(), first);
+    server.stop();
+  }
+  // visa-credit's state under mastercard-debit's name.
+  const QString other = cache_->filePath(QStringLiteral("posim/cards/mastercard-debit.json"));
+  QFile::remove(other);
+  QVERIFY(QFile::copy(state, other));
+  CardServer server;
+  QSignalSpy failed(&server, &CardServer::failed);
+  QVERIFY(!server.start(QStringLiteral("mastercard-debit"), QString(), false));
+  QVERIFY2(failed.last().at(0).toString().endsWith(QStringLiteral("(start from a new card)")),
+           qPrintable(failed.last().at(0).toString()));
 #else
   QSKIP(qPrintable(skip_));
 #endif
