@@ -187,15 +187,9 @@ int runCalculator(const Args& args, Io& io, const Calculator& calculator) {
     }
   }
   options.add_options()("json", "print the inputs, intermediate values and result as JSON");
-  auto parsed = parseOptions(args, options);
-  if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
-  if (parsed->help) {
-    printCommandHelp(io, self, options);
-    return kExitOk;
-  }
-  if (!parsed->positional.empty()) {
-    return usageError(io, self, "unexpected argument '" + parsed->positional.front() + "'");
-  }
+  int early_exit = kExitOk;
+  auto parsed = parseCommandLine(args, options, self, io, Positional::kNone, early_exit);
+  if (!parsed) return early_exit;
   auto calculation = calculator.compute(*parsed);
   if (!calculation.isOk()) {
     const Status status = asOptionError(calculation.status(), calculator.options);

@@ -44,12 +44,9 @@ int runEmvDecode(const Args& args, Io& io) {
       "response", "the data is an R-APDU: its last two bytes are SW1 SW2")(
       "scheme", po::value<std::string>(),
       "read proprietary tags as this scheme does (default: from the AID in the data)");
-  auto parsed = parseOptions(args, options);
-  if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
-  if (parsed->help) {
-    printCommandHelp(io, self, options);
-    return kExitOk;
-  }
+  int early_exit = kExitOk;
+  auto parsed = parseCommandLine(args, options, self, io, Positional::kSome, early_exit);
+  if (!parsed) return early_exit;
   if (parsed->positional.size() != 1) {
     return usageError(io, self, "expected one HEX argument (or - to read standard input)");
   }

@@ -232,15 +232,9 @@ int runEmvRun(const Args& args, Io& io) {
                               "with --reader: seconds to wait for a card to be inserted")(
       "trace", "print every step with its APDU exchanges and decoded responses")(
       "json", "print the result as JSON");
-  auto parsed = parseOptions(args, options);
-  if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
-  if (parsed->help) {
-    printCommandHelp(io, self, options);
-    return kExitOk;
-  }
-  if (!parsed->positional.empty()) {
-    return usageError(io, self, "unexpected argument '" + parsed->positional[0] + "'");
-  }
+  int early_exit = kExitOk;
+  auto parsed = parseCommandLine(args, options, self, io, Positional::kNone, early_exit);
+  if (!parsed) return early_exit;
   const bool use_reader = parsed->values.count("reader") > 0;
   if (use_reader && parsed->values["reader"].as<std::string>() == "list") {
     return printReaders(io, parsed->values.count("json") > 0);

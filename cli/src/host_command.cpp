@@ -147,15 +147,9 @@ int runHost(const Args& args, Io& io) {
       "max-message-size", po::value<std::size_t>()->default_value(8192),
       "largest message (bytes after the length prefix); a larger one closes the connection")(
       "quiet,q", "do not log requests on stderr");
-  auto parsed = parseOptions(args, options);
-  if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
-  if (parsed->help) {
-    printCommandHelp(io, self, options);
-    return kExitOk;
-  }
-  if (!parsed->positional.empty()) {
-    return usageError(io, self, "unexpected argument '" + parsed->positional.front() + "'");
-  }
+  int early_exit = kExitOk;
+  auto parsed = parseCommandLine(args, options, self, io, Positional::kNone, early_exit);
+  if (!parsed) return early_exit;
   const auto& values = parsed->values;
 
   acquirer::HostOptions host;

@@ -277,12 +277,9 @@ int runIso8583Decode(const Args& args, Io& io) {
   po::options_description options("Options");
   addCommonOptions(options);
   options.add_options()("json", "print {dialect, mti, fields, diagnostics} as JSON");
-  auto parsed = parseOptions(args, options);
-  if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
-  if (parsed->help) {
-    printCommandHelp(io, self, options);
-    return kExitOk;
-  }
+  int early_exit = kExitOk;
+  auto parsed = parseCommandLine(args, options, self, io, Positional::kSome, early_exit);
+  if (!parsed) return early_exit;
   if (parsed->positional.size() != 1) {
     return usageError(io, self, "expected one HEX argument (or - to read standard input)");
   }
@@ -346,12 +343,9 @@ int runIso8583Encode(const Args& args, Io& io) {
   const Command& self = *findCommand("iso8583 encode");
   po::options_description options("Options");
   addCommonOptions(options);
-  auto parsed = parseOptions(args, options);
-  if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
-  if (parsed->help) {
-    printCommandHelp(io, self, options);
-    return kExitOk;
-  }
+  int early_exit = kExitOk;
+  auto parsed = parseCommandLine(args, options, self, io, Positional::kSome, early_exit);
+  if (!parsed) return early_exit;
   if (parsed->positional.size() > 1) {
     return usageError(io, self,
                       "expected one JSON argument (or - or nothing to read standard input)");
@@ -400,15 +394,9 @@ int runDialects(const Args& args, Io& io) {
   const Command& self = *findCommand("dialects");
   po::options_description options("Options");
   options.add_options()("json", "print [{id, flavour, description}] as JSON");
-  auto parsed = parseOptions(args, options);
-  if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
-  if (parsed->help) {
-    printCommandHelp(io, self, options);
-    return kExitOk;
-  }
-  if (!parsed->positional.empty()) {
-    return usageError(io, self, "unexpected argument '" + parsed->positional[0] + "'");
-  }
+  int early_exit = kExitOk;
+  auto parsed = parseCommandLine(args, options, self, io, Positional::kNone, early_exit);
+  if (!parsed) return early_exit;
   const auto& dialects = scenarios::builtinDialects();
   if (parsed->values.count("json") > 0) {
     Json doc = Json::array();

@@ -56,15 +56,9 @@ int listKind(const Args& args, Io& io, std::string_view command,
   const Command& self = *findCommand(command);
   po::options_description options("Options");
   options.add_options()("json", "print [{name, description, file}] as JSON");
-  auto parsed = parseOptions(args, options);
-  if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
-  if (parsed->help) {
-    printCommandHelp(io, self, options);
-    return kExitOk;
-  }
-  if (!parsed->positional.empty()) {
-    return usageError(io, self, "unexpected argument '" + parsed->positional[0] + "'");
-  }
+  int early_exit = kExitOk;
+  auto parsed = parseCommandLine(args, options, self, io, Positional::kNone, early_exit);
+  if (!parsed) return early_exit;
   scenarios::Resolver resolver;
   std::vector<Listed> listed;
   for (const std::string& name : resolver.availableNames(kind)) {

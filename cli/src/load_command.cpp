@@ -82,12 +82,9 @@ int runLoad(const Args& args, Io& io) {
       "report", po::value<std::string>(), "write the JSON report to this file")(
       "seed", po::value<std::uint64_t>()->default_value(1), "seed of the mix and the cards")(
       "quiet,q", "no progress line and no summary");
-  auto parsed = parseOptions(args, options);
-  if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
-  if (parsed->help) {
-    printCommandHelp(io, self, options);
-    return kExitOk;
-  }
+  int early_exit = kExitOk;
+  auto parsed = parseCommandLine(args, options, self, io, Positional::kSome, early_exit);
+  if (!parsed) return early_exit;
   if (parsed->positional.size() > 1) return usageError(io, self, "one scenario at most");
   const auto& values = parsed->values;
 

@@ -4,6 +4,8 @@
 
 #include "posim/acquirer/registry.h"
 
+#include "exit_codes.h"
+
 namespace posim::cli {
 
 Result<ParsedOptions> parseOptions(const Args& args, const po::options_description& options) {
@@ -35,6 +37,27 @@ Result<ParsedOptions> parseOptions(const Args& args, const po::options_descripti
 
 void printCommandHelp(Io& io, const Command& command, const po::options_description& options) {
   io.out << "usage: " << command.usage << "\n\n" << command.summary << "\n\n" << options << "\n";
+}
+
+std::optional<ParsedOptions> parseCommandLine(const Args& args,
+                                              const po::options_description& options,
+                                              const Command& self, Io& io, Positional positional,
+                                              int& early_exit) {
+  auto parsed = parseOptions(args, options);
+  if (!parsed.isOk()) {
+    early_exit = usageError(io, self, parsed.status().message());
+    return std::nullopt;
+  }
+  if (parsed->help) {
+    printCommandHelp(io, self, options);
+    early_exit = kExitOk;
+    return std::nullopt;
+  }
+  if (positional == Positional::kNone && !parsed->positional.empty()) {
+    early_exit = usageError(io, self, "unexpected argument '" + parsed->positional.front() + "'");
+    return std::nullopt;
+  }
+  return std::move(parsed).value();
 }
 
 Result<std::string> stringOption(const ParsedOptions& parsed, const std::string& name) {

@@ -33,6 +33,18 @@ Result<ParsedOptions> parseOptions(const Args& args, const po::options_descripti
 // Prints the command's usage line and its options to io.out.
 void printCommandHelp(Io& io, const Command& command, const po::options_description& options);
 
+// Whether a command takes arguments besides its options.
+enum class Positional { kNone, kSome };
+
+// A command's arguments, with what needs no command answered here: a parse error is a usage
+// error (exit 2), --help prints the command's help (exit 0), and with Positional::kNone an
+// argument that is not an option is a usage error ("unexpected argument 'X'"). Then nullopt,
+// with the exit code in `early_exit`; else the parsed options.
+std::optional<ParsedOptions> parseCommandLine(const Args& args,
+                                              const po::options_description& options,
+                                              const Command& self, Io& io, Positional positional,
+                                              int& early_exit);
+
 // The value of --name as hex bytes. Missing (when required) or bad hex is InvalidArgument that
 // names the option: "--key: odd number of hex digits ...".
 Result<Bytes> hexOption(const ParsedOptions& parsed, const std::string& name);

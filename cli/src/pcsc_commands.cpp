@@ -89,15 +89,9 @@ int runReaders(const Args& args, Io& io) {
   const Command& self = *findCommand("readers");
   po::options_description options("Options");
   options.add_options()("json", "print the readers as JSON");
-  auto parsed = parseOptions(args, options);
-  if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
-  if (parsed->help) {
-    printCommandHelp(io, self, options);
-    return kExitOk;
-  }
-  if (!parsed->positional.empty()) {
-    return usageError(io, self, "unexpected argument '" + parsed->positional[0] + "'");
-  }
+  int early_exit = kExitOk;
+  auto parsed = parseCommandLine(args, options, self, io, Positional::kNone, early_exit);
+  if (!parsed) return early_exit;
   return printReaders(io, parsed->values.count("json") > 0);
 }
 
@@ -119,15 +113,9 @@ int runCardServe(const Args& args, Io& io) {
       "trace",
       "print every exchange as it happens: power on, off and reset, and each APDU with the "
       "card's answer, decoded (PANs masked, PIN blocks hidden)");
-  auto parsed = parseOptions(args, options);
-  if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
-  if (parsed->help) {
-    printCommandHelp(io, self, options);
-    return kExitOk;
-  }
-  if (!parsed->positional.empty()) {
-    return usageError(io, self, "unexpected argument '" + parsed->positional[0] + "'");
-  }
+  int early_exit = kExitOk;
+  auto parsed = parseCommandLine(args, options, self, io, Positional::kNone, early_exit);
+  if (!parsed) return early_exit;
   auto card_name = stringOption(*parsed, "card");
   if (!card_name.isOk()) return usageError(io, self, card_name.status().message());
   std::optional<emv::CardFault> fault;

@@ -20,12 +20,9 @@ int runReportMerge(const Args& args, Io& io) {
   po::options_description options("Options");
   options.add_options()("output,o", po::value<std::string>(),
                         "write the merged report here (default: standard output)");
-  auto parsed = parseOptions(args, options);
-  if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
-  if (parsed->help) {
-    printCommandHelp(io, self, options);
-    return kExitOk;
-  }
+  int early_exit = kExitOk;
+  auto parsed = parseCommandLine(args, options, self, io, Positional::kSome, early_exit);
+  if (!parsed) return early_exit;
   if (parsed->positional.empty()) return usageError(io, self, "no report file to merge");
 
   std::vector<Json> reports;

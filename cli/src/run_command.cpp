@@ -125,12 +125,9 @@ int runRun(const Args& args, Io& io) {
       "repeatable")("wait", po::value<double>()->default_value(0),
                     "with --reader: seconds to wait for each card to be inserted")(
       "quiet,q", "do not print the summary");
-  auto parsed = parseOptions(args, options);
-  if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
-  if (parsed->help) {
-    printCommandHelp(io, self, options);
-    return kExitOk;
-  }
+  int early_exit = kExitOk;
+  auto parsed = parseCommandLine(args, options, self, io, Positional::kSome, early_exit);
+  if (!parsed) return early_exit;
   if (parsed->positional.empty()) return usageError(io, self, "no scenario file or directory");
   const auto& values = parsed->values;
 

@@ -17,12 +17,9 @@ namespace posim::cli {
 int runValidate(const Args& args, Io& io) {
   const Command& self = *findCommand("validate");
   po::options_description options("Options");
-  auto parsed = parseOptions(args, options);
-  if (!parsed.isOk()) return usageError(io, self, parsed.status().message());
-  if (parsed->help) {
-    printCommandHelp(io, self, options);
-    return kExitOk;
-  }
+  int early_exit = kExitOk;
+  auto parsed = parseCommandLine(args, options, self, io, Positional::kSome, early_exit);
+  if (!parsed) return early_exit;
   if (parsed->positional.empty()) return usageError(io, self, "no scenario file or directory");
   auto files = collectScenarioFiles(parsed->positional);
   if (!files.isOk()) return reportError(io, files.status());
