@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -12,6 +14,7 @@
 #include "posim/acquirer/embedded.h"
 #include "posim/base/bytes.h"
 #include "posim/base/clock.h"
+#include "posim/base/event_sink.h"
 #include "posim/base/money.h"
 #include "posim/emv/crypto/pin_block.h"
 #include "posim/emv/test_cards.h"
@@ -118,5 +121,33 @@ inline Bytes pinBlock(std::string_view pin, const std::string& pan) {
   EXPECT_TRUE(block.isOk()) << block.status().toString();
   return block.isOk() ? block->block : Bytes{};
 }
+
+// Records events from any thread (the host and the client report from their network threads).
+class LockedSink final : public EventSink {
+ public:
+  void onEvent(const TraceEvent& event) override {
+    std::lock_guard lock(mutex_);
+    events_.push_back(event);
+  }
+  // How many events' summaries contain `text`.
+  std::size_t count(std::string_view text) const {
+    std::lock_guard lock(mutex_);
+    std::size_t n = 0;
+    for (const auto& e : events_) n += e.summary.find(text) != std::string::npos ? 1u : 0u;
+    return n;
+  }
+  bool contains(std::string_view text) const { return count(text) > 0; }
+  // Every summary, one a line (for failure messages).
+  std::string all() const {
+    std::lock_guard lock(mutex_);
+    std::string out;
+    for (const auto& e : events_) out += e.summary + "\n";
+    return out;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<TraceEvent> events_;
+};
 
 }  // namespace posim::acquirer::testing

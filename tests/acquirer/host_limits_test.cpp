@@ -35,30 +35,6 @@ using testing::issuerConfig;
 using testing::kStart;
 using testing::visaPan;
 
-class Notes final : public EventSink {
- public:
-  void onEvent(const TraceEvent& event) override {
-    std::lock_guard lock(mutex_);
-    notes_.push_back(event.summary);
-  }
-  std::size_t count(std::string_view text) const {
-    std::lock_guard lock(mutex_);
-    std::size_t n = 0;
-    for (const auto& s : notes_) n += s.find(text) != std::string::npos ? 1u : 0u;
-    return n;
-  }
-  std::string all() const {
-    std::lock_guard lock(mutex_);
-    std::string out;
-    for (const auto& s : notes_) out += s + "\n";
-    return out;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<std::string> notes_;
-};
-
 using Client = testing::LoopbackClient;
 
 class HostLimitsTest : public ::testing::Test {
@@ -91,7 +67,7 @@ class HostLimitsTest : public ::testing::Test {
   std::shared_ptr<const iso8583::Dialect> dialect_;
   RealSteadyClock steady_;
   SeededRandom random_{5};
-  Notes notes_;
+  testing::LockedSink notes_;
   std::unique_ptr<Iso8583Host> host_;
 };
 

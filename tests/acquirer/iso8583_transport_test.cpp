@@ -37,33 +37,8 @@ using namespace std::chrono_literals;
 using testing::at;
 using testing::issuerConfig;
 using testing::kStart;
+using testing::LockedSink;
 using testing::visaPan;
-
-// The host and the client report from their network threads.
-class LockedSink final : public EventSink {
- public:
-  void onEvent(const TraceEvent& event) override {
-    std::lock_guard lock(mutex_);
-    events_.push_back(event);
-  }
-  bool contains(std::string_view text) const {
-    std::lock_guard lock(mutex_);
-    for (const auto& e : events_) {
-      if (e.summary.find(text) != std::string::npos) return true;
-    }
-    return false;
-  }
-  std::string all() const {
-    std::lock_guard lock(mutex_);
-    std::string out;
-    for (const auto& e : events_) out += e.summary + "\n";
-    return out;
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<TraceEvent> events_;
-};
 
 // The iso87-ascii dialect, read from its example file (the same YAML the built-in one embeds).
 std::shared_ptr<const iso8583::Dialect> iso87() {
