@@ -59,6 +59,15 @@ class CountingBackend final : public acquirer::AcquirerBackend {
   acquirer::AcquirerBackend& inner_;
 };
 
+// Builds the engine on `rig` with `counting` as its host and runs the recovery a restarted
+// terminal runs: how many queued requests it sent (-1, with a test failure, when it failed).
+int recoverWith(TerminalRig& rig, CountingBackend& counting) {
+  rig.makeEngine(counting);
+  auto sent = rig.engine().recover();
+  EXPECT_TRUE(sent.isOk()) << sent.status().toString();
+  return sent.isOk() ? *sent : -1;
+}
+
 class CrashTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -114,10 +123,7 @@ TEST_F(CrashTest, KilledBetweenSendAndResponseTheReversalIsSentOnceAfterRestart)
     EXPECT_EQ(armed->front().request.original->stan, killed_stan);
 
     CountingBackend counting(rig.host());
-    rig.makeEngine(counting);
-    auto sent = rig.engine().recover();
-    ASSERT_TRUE(sent.isOk()) << sent.status().toString();
-    EXPECT_EQ(*sent, 1);
+    EXPECT_EQ(recoverWith(rig, counting), 1);
     EXPECT_EQ(counting.reversals, 1);
     ASSERT_EQ(counting.reversed_stans.size(), 1u);
     EXPECT_EQ(counting.reversed_stans.front(), killed_stan);
@@ -132,10 +138,7 @@ TEST_F(CrashTest, KilledBetweenSendAndResponseTheReversalIsSentOnceAfterRestart)
     // A second restart finds nothing to send.
     TerminalRig rig(path);
     CountingBackend counting(rig.host());
-    rig.makeEngine(counting);
-    auto sent = rig.engine().recover();
-    ASSERT_TRUE(sent.isOk());
-    EXPECT_EQ(*sent, 0);
+    EXPECT_EQ(recoverWith(rig, counting), 0);
     EXPECT_EQ(counting.reversals, 0);
     EXPECT_TRUE(rig.journal().pending(true)->empty());
     EXPECT_EQ(*rig.journal().nextStan(), "000007") << "counters survive: 5 used before";
@@ -163,10 +166,7 @@ TEST_F(CrashTest, KilledBeforeTheRequestLeftStillReversesSafely) {
   ASSERT_TRUE(WIFSIGNALED(status));
   TerminalRig rig(path);
   CountingBackend counting(rig.host());
-  rig.makeEngine(counting);
-  auto sent = rig.engine().recover();
-  ASSERT_TRUE(sent.isOk());
-  EXPECT_EQ(*sent, 1);
+  EXPECT_EQ(recoverWith(rig, counting), 1);
   EXPECT_EQ(counting.reversals, 1);
   EXPECT_EQ(rig.host().account("visa")->balance, yuan("5000.00"));
   EXPECT_TRUE(rig.journal().pending(true)->empty());
@@ -239,10 +239,7 @@ TEST_F(CrashTest, RefundKilledAfterTheHostAnsweredIsReversedNotLost) {
   ASSERT_EQ(armed->size(), 1u) << "the refund's reversal was armed before it left";
   EXPECT_EQ(armed->front().request.original->type, TransactionType::kRefund);
   CountingBackend counting(rig.host());
-  rig.makeEngine(counting);
-  auto sent = rig.engine().recover();
-  ASSERT_TRUE(sent.isOk()) << sent.status().toString();
-  EXPECT_EQ(*sent, 1);
+  EXPECT_EQ(recoverWith(rig, counting), 1);
   EXPECT_EQ(counting.reversals, 1);
   auto records = rig.journal().transactions();
   ASSERT_EQ(records->size(), 2u);
@@ -277,10 +274,7 @@ TEST_F(CrashTest, AnApprovalIsOnRecordBeforeTheReceiptSaysSo) {
   EXPECT_EQ(records->front().outcome, "approved_online");
   EXPECT_TRUE(rig.journal().pending(/*include_armed=*/true)->empty());
   CountingBackend counting(rig.host());
-  rig.makeEngine(counting);
-  auto sent = rig.engine().recover();
-  ASSERT_TRUE(sent.isOk());
-  EXPECT_EQ(*sent, 0);
+  EXPECT_EQ(recoverWith(rig, counting), 0);
   EXPECT_EQ(counting.reversals, 0);
 }
 
@@ -293,10 +287,7 @@ TEST_F(CrashTest, KilledAfterTheCardsLastWordTheSaleIsInterruptedAndReversed) {
       << "the child should have been killed";
   TerminalRig rig(path);
   CountingBackend counting(rig.host());
-  rig.makeEngine(counting);
-  auto sent = rig.engine().recover();
-  ASSERT_TRUE(sent.isOk());
-  EXPECT_EQ(*sent, 1);
+  EXPECT_EQ(recoverWith(rig, counting), 1);
   EXPECT_EQ(counting.reversals, 1);
   auto records = rig.journal().transactions();
   ASSERT_EQ(records->size(), 1u);
